@@ -1,0 +1,158 @@
+import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { Range } from '../types';
+import { mirror, shift, type SyntaxNode } from './syntax';
+
+/** One top-level statement: the unit of caching and re-analysis. */
+export interface Unit {
+  node: SyntaxNode;
+  text: string;
+}
+
+/** An LSP-style content change: a range in the *current* text, or a whole-text replacement. */
+export interface ContentChange {
+  range?: Range;
+  text: string;
+}
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function pointAfter(start: Point, inserted: string): Point {
+  const lastNl = inserted.lastIndexOf('\n');
+  if (lastNl === -1) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: start.row + rows, column: inserted.length - lastNl - 1 };
+}
+
+/**
+ * A Python document with an incrementally maintained tree-sitter tree and mirrored top-level
+ * units. Edits go through `tree.edit` + reparse with the old tree; units whose text did not
+ * change are reused (shifted if lines moved) instead of being mirrored again.
+ */
+export class PyDocument {
+  private tree: Tree;
+  private starts: number[];
+  units: Unit[] = [];
+  /** Bumped on every change; analysis caches compare it. */
+  version = 0;
+
+  constructor(private readonly parser: Parser, public text: string) {
+    this.tree = this.parseOrThrow(text);
+    this.starts = lineStarts(text);
+    this.rebuildUnits([]);
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  get hasSyntaxError(): boolean {
+    return this.units.some((u) => u.node.hasError);
+  }
+
+  offsetAt(line: number, character: number): number {
+    if (line >= this.starts.length) return this.text.length;
+    const lineStart = this.starts[Math.max(0, line)]!;
+    const next = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
+    return Math.min(lineStart + character, next);
+  }
+
+  lineText(line: number): string {
+    const s = this.starts[line] ?? this.text.length;
+    const e = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
+    return this.text.slice(s, e).replace(/\r$/, '');
+  }
+
+  /** Apply changes in order, as LSP's incremental sync delivers them. */
+  applyChanges(changes: ContentChange[]): void {
+    let text = this.text;
+    let starts = this.starts;
+    for (const change of changes) {
+      if (!change.range) {
+        text = change.text;
+        starts = lineStarts(text);
+        this.tree.delete();
+        this.tree = this.parseOrThrow(text);
+        continue;
+      }
+      const { start, end } = change.range;
+      const offsetOf = (line: number, ch: number) => {
+        if (line >= starts.length) return text.length;
+        const ls = starts[line]!;
+        const next = line + 1 < starts.length ? starts[line + 1]! : text.length;
+        return Math.min(ls + ch, next);
+      };
+      const startIndex = offsetOf(start.line, start.character);
+      const oldEndIndex = Math.max(startIndex, offsetOf(end.line, end.character));
+      const startPosition = { row: start.line, column: startIndex - (starts[start.line] ?? 0) };
+      const oldEndPosition = { row: end.line, column: oldEndIndex - (starts[Math.min(end.line, starts.length - 1)] ?? 0) };
+      text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+      this.tree.edit({
+        startIndex,
+        oldEndIndex,
+        newEndIndex: startIndex + change.text.length,
+        startPosition,
+        oldEndPosition,
+        newEndPosition: pointAfter(startPosition, change.text),
+      });
+      starts = lineStarts(text);
+    }
+    const old = this.tree;
+    this.tree = this.parseOrThrow(text, old);
+    if (old !== this.tree) old.delete();
+    const previous = this.units;
+    this.text = text;
+    this.starts = starts;
+    this.version++;
+    this.rebuildUnits(previous);
+  }
+
+  dispose(): void {
+    this.tree.delete();
+  }
+
+  private parseOrThrow(text: string, old?: Tree): Tree {
+    const tree = this.parser.parse(text, old ?? null);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  private rebuildUnits(previous: Unit[]): void {
+    // Units with identical text are interchangeable, so index the old ones by text.
+    const reusable = new Map<string, Unit[]>();
+    for (const u of previous) {
+      const list = reusable.get(u.text);
+      if (list) list.push(u);
+      else reusable.set(u.text, [u]);
+    }
+    const units: Unit[] = [];
+    const cursor = this.tree.rootNode.walk();
+    try {
+      if (cursor.gotoFirstChild()) {
+        do {
+          if (cursor.nodeType === 'comment') continue;
+          const start = cursor.startIndex;
+          const unitText = this.text.slice(start, cursor.endIndex);
+          const startRow = cursor.startPosition.row;
+          const startCol = cursor.startPosition.column;
+          const candidates = reusable.get(unitText);
+          const idx = candidates ? candidates.findIndex((c) => c.node.startCol === startCol) : -1;
+          if (candidates && idx >= 0) {
+            const reused = candidates.splice(idx, 1)[0]!;
+            shift(reused.node, start - reused.node.start, startRow - reused.node.startRow);
+            units.push(reused);
+          } else {
+            units.push({ node: mirror(cursor), text: unitText });
+          }
+        } while (cursor.gotoNextSibling());
+      }
+    } finally {
+      cursor.delete();
+    }
+    this.units = units;
+  }
+}
