@@ -148,9 +148,10 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const offset = (p: { line: number; character: number }) =>
     p.line >= starts.length ? text.length : Math.min(starts[p.line]! + p.character, text.length);
+  // Applied back to front; inserts at the same position keep their array order (LSP semantics).
   const sorted = edits
-    .map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText }))
-    .sort((a, b) => b.s - a.s || b.e - a.e);
+    .map((e, i) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText, i }))
+    .sort((a, b) => b.s - a.s || b.e - a.e || b.i - a.i);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
   return out;

@@ -40,6 +40,8 @@ export interface TableCall {
   api: 'resource' | 'client' | 'pynamo' | 'batch' | 'unknown';
   tableName?: string;
   receiver: SyntaxNode;
+  /** Value of the receiver (a PynamoDB item carries its payload/key here). */
+  receiverValue: Value;
   kwargs: Map<string, { node: SyntaxNode; value: Value; argNode: SyntaxNode }>;
   args: Array<{ node: SyntaxNode; value: Value }>;
   keys: KeyPart[];

@@ -1259,6 +1259,7 @@ export class FlowAnalyzer {
       method,
       api,
       receiver: recvNode,
+      receiverValue: recv,
       kwargs,
       args,
       keys: [],
