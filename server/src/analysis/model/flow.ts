@@ -643,16 +643,21 @@ export class FlowAnalyzer {
         if (l.cond || r.cond) return { cond: [...(l.cond ?? []), ...(r.cond ?? [])] };
         return join(derivedOrSelf(l), derivedOrSelf(r));
       }
+      case 'boolean_operator': {
+        // `a or b` evaluates to one of its operands.
+        const l = this.eval(field(node, 'left')!, state);
+        const r = this.eval(field(node, 'right')!, state);
+        return alternative(l, r);
+      }
       case 'unary_operator':
       case 'not_operator':
-      case 'boolean_operator':
       case 'comparison_operator':
         for (const c of node.children) if (c.named) this.eval(c, state);
         return EMPTY;
       case 'conditional_expression': {
         const parts = node.children.filter((c) => c.named);
         if (parts[1]) this.eval(parts[1], state);
-        return join(parts[0] ? this.eval(parts[0], state) : EMPTY, parts[2] ? this.eval(parts[2], state) : EMPTY);
+        return alternative(parts[0] ? this.eval(parts[0], state) : EMPTY, parts[2] ? this.eval(parts[2], state) : EMPTY);
       }
       case 'dictionary':
         return this.evalDict(node, state);
@@ -1172,7 +1177,7 @@ export class FlowAnalyzer {
     if (method === 'get' || method === 'pop' || method === 'setdefault') {
       const key = args[0]?.value.str;
       const fallback = args[1]?.value ?? EMPTY;
-      return join(this.index(recv, key, node), fallback.dict || fallback.elem ? EMPTY : derived(fallback));
+      return alternative(this.index(recv, key, node), fallback.dict || fallback.elem ? EMPTY : derived(fallback));
     }
     if (['append', 'extend', 'add', 'update', 'insert', 'appendleft'].includes(method) && recvNode.type === 'identifier') {
       const name = this.t(recvNode);
@@ -1286,6 +1291,18 @@ export class FlowAnalyzer {
     }
     return { dbWhole: new Map([[id, 'response']]), dbFrom: [id] };
   }
+}
+
+/**
+ * `a or b`, `x if c else y`, `d.get(k, default)`: either operand, not a combination. When one
+ * side may be request input the caller controls the result, so the other side's subject taint
+ * does not make it trusted.
+ */
+function alternative(a: Value, b: Value): Value {
+  if (!(a.request?.length && b.subject?.length) && !(b.request?.length && a.subject?.length)) return join(a, b);
+  const j = { ...join(a, b) };
+  delete j.subject;
+  return j;
 }
 
 function derivedOrSelf(v: Value): Value {

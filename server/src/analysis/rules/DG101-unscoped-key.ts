@@ -18,7 +18,10 @@ export function unscopedSources(call: TableCall): { part: KeyPart; sources: Sour
   // A put guarded by attribute_not_exists cannot touch an existing (someone else's) item.
   const cond = call.kwargs.get('ConditionExpression')?.value.str;
   if (call.method === 'put_item' && cond && /attribute_not_exists/.test(cond)) return undefined;
-  for (const part of parts) {
+  // The partition key decides whose items are reachable; a request-chosen sort key inside the
+  // caller's partition is DG104's business, not BOLA.
+  const partition = parts.filter((p) => p.partition);
+  for (const part of partition.length ? partition : parts) {
     const sources = (part.value.request ?? []).filter((s) => !call.verified.has(s.id));
     if (sources.length && !part.value.fresh) return { part, sources };
   }

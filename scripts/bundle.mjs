@@ -1,0 +1,98 @@
+// Bundles the extension and the language server into dist/ for the .vsix (which ships no
+// node_modules), and puts next to them what the server looks up at run time via __dirname:
+// the two tree-sitter wasm files and the rule pages (dist/docs/rules/*.md).
+//
+//   node scripts/bundle.mjs
+//
+// Sources are bundled directly (tsc's output is not needed); `npm run build` still type-checks.
+
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const rel = (p) => path.relative(root, p) || '.';
+
+function fail(message) {
+  console.error(`bundle: ${message}`);
+  process.exit(1);
+}
+
+const entries = [
+  { name: 'extension', entry: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { name: 'server', entry: 'server/src/server.ts', out: 'dist/server.js', external: [] },
+];
+for (const { name, entry } of entries) {
+  if (!fs.existsSync(path.join(root, entry))) fail(`the ${name} entry point ${entry} does not exist`);
+}
+
+const assets = [
+  'node_modules/web-tree-sitter/tree-sitter.wasm',
+  'node_modules/tree-sitter-python/tree-sitter-python.wasm',
+];
+for (const asset of assets) {
+  if (!fs.existsSync(path.join(root, asset))) fail(`${asset} is missing; run npm ci`);
+}
+
+// The client imports the shared protocol as '../../server/out/protocol' so that tsc's output runs
+// unbundled; here, take the TypeScript source instead so bundling does not depend on a tsc build.
+const serverOutToSource = {
+  name: 'server-out-to-source',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]server[\\/]out[\\/]/ }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path).replace(
+        `${path.sep}server${path.sep}out${path.sep}`,
+        `${path.sep}server${path.sep}src${path.sep}`,
+      );
+      const source = `${target}.ts`;
+      if (!fs.existsSync(source)) return undefined;
+      return { path: source };
+    });
+  },
+};
+
+fs.rmSync(dist, { recursive: true, force: true });
+
+const results = await Promise.all(
+  entries.map(({ entry, out, external }) =>
+    esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external,
+      plugins: [serverOutToSource],
+      // Not minified: stack traces in the output channel stay readable, and the .vsix is zipped.
+      minify: false,
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'warning',
+    }),
+  ),
+).catch(() => fail('esbuild failed (errors above)'));
+
+for (const asset of assets) fs.copyFileSync(path.join(root, asset), path.join(dist, path.basename(asset)));
+
+const rulesSource = path.join(root, 'docs', 'rules');
+const rulesTarget = path.join(dist, 'docs', 'rules');
+fs.mkdirSync(rulesTarget, { recursive: true });
+const pages = fs.existsSync(rulesSource) ? fs.readdirSync(rulesSource).filter((f) => f.endsWith('.md')) : [];
+for (const page of pages) fs.copyFileSync(path.join(rulesSource, page), path.join(rulesTarget, page));
+if (pages.length === 0) console.warn(`bundle: warning: no rule pages in ${rel(rulesSource)}; "Show documentation" will find nothing`);
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+for (const result of results) {
+  for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+    if (!file.endsWith('.map')) console.log(`${file.padEnd(28)} ${kb(bytes)}`);
+  }
+}
+for (const asset of assets) {
+  const file = path.join(dist, path.basename(asset));
+  console.log(`${rel(file).padEnd(28)} ${kb(fs.statSync(file).size)}`);
+}
+console.log(`${rel(rulesTarget).padEnd(28)} ${pages.length} pages`);
