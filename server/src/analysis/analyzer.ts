@@ -86,15 +86,14 @@ export class Analyzer {
           if (isSuppressed(suppressions, range.start.line, code)) return;
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          findings.push({
+          findings.push(withLazyFixes({
             rule: code,
             name: rule.meta.name,
             severity,
             message: formatMessage(template, r.data),
             range,
             related: r.related ?? [],
-            fixes: r.fixes ?? [],
-          });
+          }, r.fixes));
         },
       });
     }
@@ -130,6 +129,17 @@ export class Analyzer {
     }
     return { text: current, fixed };
   }
+}
+
+/** Attach `fixes` as a property computed on first read (then cached as a plain value). */
+function withLazyFixes(f: Omit<Finding, 'fixes'>, fixes: Report['fixes']): Finding {
+  if (typeof fixes !== 'function') return { ...f, fixes: fixes ?? [] };
+  let cached: Finding['fixes'] | undefined;
+  return Object.defineProperty(f, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cached ??= fixes()),
+  }) as Finding;
 }
 
 function nodeRange(n: { startRow: number; startCol: number; endRow: number; endCol: number }): Range {

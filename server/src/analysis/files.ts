@@ -97,27 +97,26 @@ function isGitignored(layers: readonly GitignoreLayer[], absPath: string, isDire
 }
 
 /**
- * .gitignore files above a root, up to the enclosing git repository's top (the directory with a
- * `.git`); none when the root is not inside a repository, like git itself.
+ * .gitignore files above a root, so `scan src` sees the same files as `scan .`: up to the
+ * enclosing git repository's top (the directory holding `.git`), or, outside any repository, up
+ * to `base` (the current directory) when the root lies below it.
  */
-function ancestorGitignores(root: string): GitignoreLayer[] {
-  const dirs: string[] = [];
-  let cur = path.dirname(root);
-  let inRepo = fs.existsSync(path.join(root, '.git'));
-  if (!inRepo) {
-    for (;;) {
-      dirs.push(cur);
-      if (fs.existsSync(path.join(cur, '.git'))) {
-        inRepo = true;
-        break;
-      }
-      const parent = path.dirname(cur);
-      if (parent === cur) break;
-      cur = parent;
+function ancestorGitignores(root: string, base: string): GitignoreLayer[] {
+  if (fs.existsSync(path.join(root, '.git'))) return [];
+  const chain: string[] = [];
+  let repoTop: string | undefined;
+  for (let cur = root; ; ) {
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+    chain.push(cur);
+    if (fs.existsSync(path.join(cur, '.git'))) {
+      repoTop = cur;
+      break;
     }
   }
-  if (!inRepo) return [];
-  return dirs
+  const within = (d: string) => d === base || d.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+  return (repoTop ? chain : chain.filter(within))
     .reverse()
     .map(readGitignore)
     .filter((l): l is GitignoreLayer => l !== undefined);
@@ -127,7 +126,7 @@ function toSlash(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
-function describe(e: unknown): string {
+function describeError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
     case 'EACCES':
@@ -152,7 +151,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *   user asked for it (Ruff without --force-exclude does the same).
  * - A root that is a directory is walked even if it is ignored or a default skip; below it,
  *   default skips, .gitignore files (nested ones, and those above the root up to the repository
- *   top) and `exclude` apply.
+ *   top, or up to `base` outside a repository) and `exclude` apply.
  * - Symlinked directories are not followed (no loops, no escaping the project); a symlinked file
  *   is yielded, and a dangling one too, so the reader reports it like any unreadable file.
  * - FIFOs, sockets and devices are reported through `onError`, never opened (reading a FIFO
@@ -179,7 +178,7 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch (e) {
-      onError(dir, `cannot read directory: ${describe(e)}`);
+      onError(dir, `cannot read directory: ${describeError(e)}`);
       return;
     }
     const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : undefined;
@@ -225,13 +224,13 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
     try {
       stat = await fs.promises.stat(abs);
     } catch (e) {
-      onError(abs, describe(e));
+      onError(abs, describeError(e));
       continue;
     }
     if (stat.isDirectory()) {
       let layers: GitignoreLayer[] = [];
       if (useGitignore) {
-        layers = ancestorGitignores(abs);
+        layers = ancestorGitignores(abs, base);
         // An explicitly requested directory is scanned even if an outer .gitignore ignores it.
         if (isGitignored(layers, abs, true)) layers = [];
       }

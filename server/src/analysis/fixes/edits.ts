@@ -19,12 +19,20 @@ export function replaceNode(node: SyntaxNode, newText: string): TextEdit {
   return { range: { start: at(node.startRow, node.startCol), end: at(node.endRow, node.endCol) }, newText };
 }
 
+// Per-file facts computed once however many fixes ask for them.
+const linesOf = new WeakMap<FileFacts, string[]>();
+const unitOf = new WeakMap<FileFacts, string>();
+
 export class EditBuilder {
   private lines: string[];
-  private unitCache: string | undefined;
 
   constructor(private readonly facts: FileFacts) {
-    this.lines = facts.text.split('\n');
+    let lines = linesOf.get(facts);
+    if (!lines) {
+      lines = facts.text.split('\n');
+      linesOf.set(facts, lines);
+    }
+    this.lines = lines;
   }
 
   text(node: SyntaxNode): string {
@@ -37,7 +45,14 @@ export class EditBuilder {
 
   /** One level of indentation as the file writes it (tab, 2 or 4 spaces...). */
   indentUnit(): string {
-    if (this.unitCache !== undefined) return this.unitCache;
+    const cached = unitOf.get(this.facts);
+    if (cached !== undefined) return cached;
+    const unit = this.computeIndentUnit();
+    unitOf.set(this.facts, unit);
+    return unit;
+  }
+
+  private computeIndentUnit(): string {
     let tabs = 0;
     const widths = new Map<number, number>();
     let prev = 0;
@@ -50,11 +65,11 @@ export class EditBuilder {
       if (w > prev) widths.set(w - prev, (widths.get(w - prev) ?? 0) + 1);
       prev = w;
     }
-    if (tabs > 0) return (this.unitCache = '\t');
+    if (tabs > 0) return '\t';
     let best = 4;
     let count = 0;
     for (const [w, c] of widths) if (c > count && w > 0 && w <= 8) [best, count] = [w, c];
-    return (this.unitCache = ' '.repeat(best));
+    return ' '.repeat(best);
   }
 
   indentOf(row: number): string {
@@ -183,9 +198,14 @@ export function mergeInsertions(edits: Array<TextEdit | undefined>): TextEdit[] 
   return out;
 }
 
+const quoteOf = new WeakMap<FileFacts, string>();
+
 /** A Python string literal for `s`, in the file's preferred quote style. */
 export function pyString(s: string, facts: FileFacts): string {
-  const single = (facts.text.match(/'/g)?.length ?? 0) > (facts.text.match(/"/g)?.length ?? 0);
-  const q = single ? "'" : '"';
+  let q = quoteOf.get(facts);
+  if (!q) {
+    q = (facts.text.match(/'/g)?.length ?? 0) > (facts.text.match(/"/g)?.length ?? 0) ? "'" : '"';
+    quoteOf.set(facts, q);
+  }
   return q + s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`) + q;
 }

@@ -98,11 +98,10 @@ export function chooseSubject(facts: FileFacts, fnFacts: FunctionFacts, b: EditB
       const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
       const name = fnFacts.fn.params.some((x) => x.name === 'current_user') ? 'auth_user' : 'current_user';
       const { accessor, guessed } = accessorFor(facts, name, auth);
-      return {
-        expr: name + accessor,
-        edits: [b.addParameter(fnFacts.fn, `${name}=Depends(${auth})`), b.ensureImport('fastapi', 'Depends')],
-        guessed: guessed || !names.includes(auth),
-      };
+      const edits = [b.addParameter(fnFacts.fn, `${name}=Depends(${auth})`), b.ensureImport('fastapi', 'Depends')];
+      const authModule = b.isBound(auth) ? undefined : facts.workspace?.authModuleOf?.(auth, facts.path);
+      if (authModule) edits.push(b.ensureImport(authModule, auth));
+      return { expr: name + accessor, edits, guessed: guessed || !names.includes(auth) || (!b.isBound(auth) && !authModule) };
     }
     case 'flask': {
       const own = fnFacts.subjectReads[0];

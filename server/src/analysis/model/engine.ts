@@ -31,7 +31,7 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   const schemas = new Map<string, string[]>();
 
   // Everything outside top-level function bodies shapes the context every function sees.
-  const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? 'ws' : '') + '\u0001' +
+  const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
     doc.units.filter((u) => !isTopFunction(u.node)).map((u) => u.text).join('\u0000');
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
@@ -55,6 +55,11 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     nextCallId: () => ++callIds,
     imported: (qualified) => importedValue(workspace, path, qualified),
+    importedGuard: (qualified) => {
+      const dot = qualified.lastIndexOf('.');
+      if (!workspace || dot <= 0) return undefined;
+      return workspace.resolve(path, qualified.slice(0, dot))?.guardHelpers[qualified.slice(dot + 1)];
+    },
     summary: (name) => {
       const fn = structure.topFunctions.get(name);
       if (!fn) return undefined;
@@ -76,8 +81,8 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
   moduleFlow.runModule(structure.statements);
   collectTypeAliases(ctx);
-  collectSchemas(text, structure.statements, schemas);
-  for (const fn of structure.functions) if (!fn.className) collectSchemas(text, [fn.body], schemas);
+  collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
+  for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
 
   const functions: FunctionFacts[] = [];
   const classEnvs = new Map<string, Map<string, Value>>();
@@ -132,6 +137,9 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    summary: (name) => ctx.summary(name),
+    schemas,
+    localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
     authFunctionNames: [...new Set([...authNames, ...structure.functions.filter((f) => !f.className && matchesAny(f.name, settings.authFunctions)).map((f) => f.name), ...(workspace?.authFunctionNames() ?? [])])],
   };
 }

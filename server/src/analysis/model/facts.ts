@@ -102,4 +102,10 @@ export interface FileFacts {
   keySchema(tableName: string | undefined): string[] | undefined;
   /** Names of auth functions defined in this file or the workspace. */
   authFunctionNames: string[];
+  /** Summary of a top-level function of this file (computed on demand, cached). */
+  summary(name: string): FunctionSummary | undefined;
+  /** Key schemas declared by create_table calls in this file. */
+  schemas: Map<string, string[]>;
+  /** Names of functions whose body authenticates (decodes a token, raises 401) or match auth patterns. */
+  localAuthFunctions: string[];
 }

@@ -22,6 +22,8 @@ export interface ModuleContext {
   summary(name: string): FunctionSummary | undefined;
   /** Value of a name imported from another workspace module (tables, auth functions...). */
   imported(qualified: string): Value | undefined;
+  /** Guard pairs of a guard helper imported from another workspace module. */
+  importedGuard(qualified: string): Array<[number, number]> | undefined;
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
@@ -960,6 +962,16 @@ export class FlowAnalyzer {
       if (fn) return this.callLocalFunction(fn, node, args, kwargs, state);
       if (this.ctx.isAuthFunction(name)) return this.subjectRead(node, `\`${name}()\``);
       const imported = this.ctx.structure.imports.get(name);
+      const pairs = imported ? this.ctx.importedGuard(imported.qualified) : undefined;
+      if (pairs?.length) {
+        for (const [i, j] of pairs) {
+          const a = args[i]?.value;
+          const b = j === -1 ? { subject: [{ id: `subject:${node.start}`, label: `\`${name}()\``, node }] } : args[j]?.value;
+          if (a && b) this.applyGuard({ left: a, right: b }, state, true);
+        }
+        this.guardCalls.push(node);
+        return EMPTY;
+      }
       if (imported) {
         const v = this.ctx.imported(imported.qualified + '()');
         if (v) {

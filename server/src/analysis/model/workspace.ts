@@ -18,12 +18,16 @@ export interface ModuleSummary {
 }
 
 export interface WorkspaceIndex {
+  /** Bumped whenever a summary changes, so per-document caches know to recompute. */
+  readonly version: number;
   /** Summary of the module that `fromModule` (dotted, possibly relative) names, seen from `importer`. */
   resolve(importer: string | undefined, fromModule: string): ModuleSummary | undefined;
   /** Known key schemas anywhere in the workspace, by table name. */
   keySchema(tableName: string): string[] | undefined;
   /** Auth function names defined anywhere in the workspace (for the DG101 "add dependency" fix). */
   authFunctionNames(): string[];
+  /** Dotted module to import auth function `name` from, as seen from `importer`. */
+  authModuleOf?(name: string, importer?: string): string | undefined;
 }
 
 export function emptySummary(): ModuleSummary {

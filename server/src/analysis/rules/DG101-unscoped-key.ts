@@ -131,7 +131,7 @@ const rule: RuleModule = {
         if (!hit) continue;
         const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
         for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
-        const fixes = [guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call)].filter((f): f is Fix => !!f);
+        const fixes = () => [guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call)].filter((f): f is Fix => !!f);
         context.report({
           messageId: 'unscoped',
           data: {

@@ -45,11 +45,12 @@ function fix(facts: FileFacts, fnFacts: FunctionFacts): Fix | undefined {
     const names = facts.authFunctionNames;
     const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
     const name = fn.params.some((p) => p.name === 'current_user') ? 'auth_user' : 'current_user';
+    const authModule = b.isBound(auth) ? undefined : facts.workspace?.authModuleOf?.(auth, facts.path);
     return {
       title: `Require authentication: add \`${name}=Depends(${auth})\``,
-      edits: mergeInsertions([b.ensureImport('fastapi', 'Depends'), b.addParameter(fn, `${name}=Depends(${auth})`)]),
+      edits: mergeInsertions([b.ensureImport('fastapi', 'Depends'), authModule ? b.ensureImport(authModule, auth) : undefined, b.addParameter(fn, `${name}=Depends(${auth})`)]),
       isPreferred: true,
-      safe: names.includes(auth),
+      safe: names.includes(auth) && (b.isBound(auth) || !!authModule),
     };
   }
   if (h.framework === 'flask') {
@@ -111,13 +112,13 @@ const rule: RuleModule = {
     for (const fnFacts of context.facts.handlers) {
       if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
-      const f = fix(context.facts, fnFacts);
+      const facts = context.facts;
       context.report({
         messageId: 'unauthenticated',
         data: { name: fnFacts.fn.name, count: String(calls.length) },
         node: fnFacts.fn.nameNode,
         related: calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })),
-        ...(f ? { fixes: [f] } : {}),
+        fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
       });
     }
   },

@@ -98,14 +98,13 @@ const rule: RuleModule = {
           const call = fnFacts.calls.find((c) => c.id === id);
           if (!call || reported.has(id) || !call.isRead || isProjected(call)) continue;
           reported.add(id);
-          const f = projectionFix(facts, call);
           const many = call.method !== 'get_item' && call.method !== 'get';
           context.report({
             messageId: 'noProjection',
             data: { method: call.method, what: many ? 'items' : 'item', s: many ? '' : 'es' },
             node: call.methodNode,
             related: [{ range: rangeOf(r.node), message: 'The unprojected result is returned here' }],
-            ...(f ? { fixes: [f] } : {}),
+            fixes: () => { const f = projectionFix(facts, call); return f ? [f] : []; },
           });
         }
       }

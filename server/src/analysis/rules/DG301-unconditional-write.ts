@@ -17,9 +17,12 @@ function isCreating(fnFacts: FunctionFacts): boolean {
   return CREATING_NAME.test(fnFacts.fn.name) || !!fnFacts.handler?.methods.includes('POST');
 }
 
-function freshKey(call: TableCall): boolean {
-  const part = call.keys.find((k) => k.partition) ?? call.keys[0];
-  return !!part?.value.fresh;
+/** A freshly generated key attribute (partition or sort: `{"user_id": me, "note_id": uuid4()}`) makes the item new. */
+function freshKey(facts: FileFacts, call: TableCall): boolean {
+  if (call.keys.some((k) => k.value.fresh)) return true;
+  const schema = facts.keySchema(call.tableName);
+  const item = call.kwargs.get('Item')?.value;
+  return !!item?.dict?.some((e) => e.value.fresh && (schema ? schema.includes(e.key) : /(^|_)(id|pk|sk|key)$|Id$/i.test(e.key)));
 }
 
 function partitionKey(facts: FileFacts, call: TableCall): string | undefined {
@@ -95,13 +98,12 @@ const rule: RuleModule = {
         const m = call.method;
         const isUpdateOrDelete = m === 'update_item' || m === 'delete_item' || (call.api === 'pynamo' && (m === 'update' || m === 'delete'));
         const isPut = m === 'put_item' || (call.api === 'pynamo' && m === 'save');
-        if (!isUpdateOrDelete && !(isPut && isCreating(fnFacts) && !freshKey(call))) continue;
-        const f = conditionFix(facts, call);
+        if (!isUpdateOrDelete && !(isPut && isCreating(fnFacts) && !freshKey(facts, call))) continue;
         context.report({
           messageId: isUpdateOrDelete ? 'update' : 'put',
           data: { method: m, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
           node: call.methodNode,
-          ...(f ? { fixes: [f] } : {}),
+          fixes: () => { const f = conditionFix(facts, call); return f ? [f] : []; },
         });
       }
     }

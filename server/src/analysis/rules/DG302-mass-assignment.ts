@@ -112,13 +112,12 @@ const rule: RuleModule = {
       for (const call of fnFacts.calls) {
         const hit = massAssigned(call);
         if (!hit) continue;
-        const f = allowListFix(facts, fnFacts, call, hit);
         context.report({
           messageId: 'massAssignment',
           data: { method: call.method, arg: hit.arg, source: hit.source.label },
           node: call.methodNode,
           related: [{ range: rangeOf(hit.source.node), message: `The payload enters here: ${hit.source.label}` }],
-          ...(f ? { fixes: [f] } : {}),
+          fixes: () => { const f = allowListFix(facts, fnFacts, call, hit); return f ? [f] : []; },
         });
       }
     }

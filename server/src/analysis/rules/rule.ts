@@ -9,7 +9,8 @@ export interface Report {
   /** Anchor: a node (its range) or an explicit range. */
   node: SyntaxNode | Range;
   related?: RelatedLocation[];
-  fixes?: Fix[];
+  /** Fixes are computed only when someone asks (a code action, the CLI's JSON): most findings never need them. */
+  fixes?: Fix[] | (() => Fix[]);
 }
 
 export interface RuleContext {

@@ -1,0 +1,63 @@
+// A small worker_threads pool: tasks go out one at a time per worker (files vary a lot in size,
+// so a shared queue balances better than pre-split chunks) and outcomes come back by index, so
+// the caller's order never depends on which worker finished first.
+
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { DynamoGuardSettings } from '../protocol';
+import type { FileOutcome } from './analyzeFile';
+
+export interface WorkerTask {
+  id: number;
+  file: string;
+  settings: DynamoGuardSettings;
+}
+
+export type WorkerReply = { id: number; outcome: FileOutcome } | { id: number; fatal: string };
+
+export interface PoolTask {
+  file: string;
+  settings: DynamoGuardSettings;
+}
+
+/** Analyse `tasks` on `jobs` workers; `onDone` is called after each file (progress). */
+export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDone: () => void): Promise<FileOutcome[]> {
+  const outcomes = new Array<FileOutcome>(tasks.length);
+  const workerCount = Math.max(1, Math.min(jobs, tasks.length));
+  const workers: Worker[] = [];
+  let next = 0;
+  let finished = 0;
+
+  return new Promise<FileOutcome[]>((resolve, reject) => {
+    let settled = false;
+    const stop = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      void Promise.all(workers.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve(outcomes)));
+    };
+    const feed = (worker: Worker) => {
+      if (next >= tasks.length) return;
+      const id = next++;
+      const task = tasks[id]!;
+      worker.postMessage({ id, file: task.file, settings: task.settings } satisfies WorkerTask);
+    };
+    if (tasks.length === 0) return resolve(outcomes);
+    for (let i = 0; i < workerCount; i++) {
+      const worker = new Worker(path.join(__dirname, 'worker.js'));
+      workers.push(worker);
+      worker.on('message', (reply: WorkerReply) => {
+        if ('fatal' in reply) return stop(new Error(`worker failed on ${tasks[reply.id]?.file}: ${reply.fatal}`));
+        outcomes[reply.id] = reply.outcome;
+        finished++;
+        onDone();
+        if (finished === tasks.length) stop();
+        else feed(worker);
+      });
+      worker.on('error', (e) => stop(e));
+      worker.on('exit', (code) => {
+        if (!settled && code !== 0) stop(new Error(`worker exited with code ${code}`));
+      });
+      feed(worker);
+    }
+  });
+}
