@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import type { DynamoGuardSettings } from '../protocol';
-import { decodeSource, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
+import { decodeSource, mayExport, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
 
 export type FileOutcome =
   | {
@@ -68,5 +68,31 @@ export async function analyzeFile(
     // A bug in one rule must not lose the rest of the report; show it as this file's error.
     const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;
     return { file, ok: false, message: `internal error while analysing (please report it): ${detail}` };
+  }
+}
+
+/**
+ * First pass of a scan: what this module exports to others (tables, auth functions, guard
+ * helpers). Unreadable files and files that cannot export anything give no summary.
+ */
+export async function summarizeFile(analyzer: Analyzer, file: string, settings: DynamoGuardSettings): Promise<ModuleSummary | undefined> {
+  let text: string;
+  try {
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile() || (settings.maxFileSizeKb > 0 && stat.size > settings.maxFileSizeKb * 1024)) return undefined;
+    const decoded = decodeSource(await fs.promises.readFile(file), settings.maxFileSizeKb);
+    if (!decoded.ok) return undefined;
+    text = decoded.text;
+  } catch {
+    return undefined;
+  }
+  if (!mayExport(text)) return undefined;
+  const doc = analyzer.createDocument(text);
+  try {
+    return summarizeDocument(doc, settings, file);
+  } catch {
+    return undefined;
+  } finally {
+    doc.dispose();
   }
 }

@@ -5,15 +5,28 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { DynamoGuardSettings } from '../protocol';
+import type { ModuleSummary } from '../analysis';
 import type { FileOutcome } from './analyzeFile';
 
 export interface WorkerTask {
   id: number;
   file: string;
   settings: DynamoGuardSettings;
+  /** `summary`: first pass (module summary for the workspace index); default: analyse. */
+  kind?: 'summary' | 'analyze';
 }
 
-export type WorkerReply = { id: number; outcome: FileOutcome } | { id: number; fatal: string };
+/** Sent once to each worker before analysis tasks: the data to rebuild the workspace index. */
+export interface WorkerIndexMessage {
+  index: { roots: string[]; summaries: Array<[string, ModuleSummary]> };
+}
+
+export type WorkerReply =
+  | { id: number; outcome: FileOutcome }
+  | { id: number; summary: ModuleSummary | undefined }
+  | { id: number; fatal: string };
+
+export type WorkerResult = FileOutcome | ModuleSummary | undefined;
 
 export interface PoolTask {
   file: string;
@@ -21,14 +34,23 @@ export interface PoolTask {
 }
 
 /** Analyse `tasks` on `jobs` workers; `onDone` is called after each file (progress). */
-export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDone: () => void): Promise<FileOutcome[]> {
-  const outcomes = new Array<FileOutcome>(tasks.length);
+export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDone: () => void, index?: WorkerIndexMessage['index']): Promise<FileOutcome[]> {
+  return runInWorkers(tasks, jobs, 'analyze', onDone, index) as Promise<FileOutcome[]>;
+}
+
+/** First pass on workers: module summaries, in task order. */
+export function summarizeInWorkers(tasks: readonly PoolTask[], jobs: number): Promise<Array<ModuleSummary | undefined>> {
+  return runInWorkers(tasks, jobs, 'summary', () => undefined) as Promise<Array<ModuleSummary | undefined>>;
+}
+
+function runInWorkers(tasks: readonly PoolTask[], jobs: number, kind: 'summary' | 'analyze', onDone: () => void, index?: WorkerIndexMessage['index']): Promise<WorkerResult[]> {
+  const outcomes = new Array<WorkerResult>(tasks.length);
   const workerCount = Math.max(1, Math.min(jobs, tasks.length));
   const workers: Worker[] = [];
   let next = 0;
   let finished = 0;
 
-  return new Promise<FileOutcome[]>((resolve, reject) => {
+  return new Promise<WorkerResult[]>((resolve, reject) => {
     let settled = false;
     const stop = (error?: Error) => {
       if (settled) return;
@@ -39,7 +61,7 @@ export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDon
       if (next >= tasks.length) return;
       const id = next++;
       const task = tasks[id]!;
-      worker.postMessage({ id, file: task.file, settings: task.settings } satisfies WorkerTask);
+      worker.postMessage({ id, file: task.file, settings: task.settings, kind } satisfies WorkerTask);
     };
     if (tasks.length === 0) return resolve(outcomes);
     for (let i = 0; i < workerCount; i++) {
@@ -47,13 +69,14 @@ export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDon
       workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
         if ('fatal' in reply) return stop(new Error(`worker failed on ${tasks[reply.id]?.file}: ${reply.fatal}`));
-        outcomes[reply.id] = reply.outcome;
+        outcomes[reply.id] = 'outcome' in reply ? reply.outcome : reply.summary;
         finished++;
         onDone();
         if (finished === tasks.length) stop();
         else feed(worker);
       });
       worker.on('error', (e) => stop(e));
+      if (index) worker.postMessage({ index } satisfies WorkerIndexMessage);
       worker.on('exit', (code) => {
         if (!settled && code !== 0) stop(new Error(`worker exited with code ${code}`));
       });

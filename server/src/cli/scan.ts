@@ -5,13 +5,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { Analyzer, type WorkspaceIndex } from '../analysis';
+import { Analyzer, InMemoryWorkspaceIndex, type ModuleSummary, type WorkspaceIndex } from '../analysis';
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
-import { analyzeFile, type FileOutcome } from './analyzeFile';
+import { analyzeFile, summarizeFile, type FileOutcome } from './analyzeFile';
 import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
-import { analyzeInWorkers, type PoolTask } from './pool';
+import { analyzeInWorkers, summarizeInWorkers, type PoolTask } from './pool';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
 import { compareFindings, toJson, type ReportedError, type ReportedFinding, type ScanReport } from './report';
 import { toSarif } from './sarif';
@@ -69,18 +69,25 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   }
   const tasks: PoolTask[] = files.map((file) => ({ file, settings: resolver.forFile(file).settings }));
 
-  // ---- WORKSPACE INDEX HOOK -----------------------------------------------------------------
-  // The one place cross-file knowledge enters the CLI: build the WorkspaceIndex from `files`
-  // here and it reaches every in-process analysis through analyzeFile(). For --jobs > 1 the
-  // index is not cloneable (it has methods): send its serialisable summaries with each worker's
-  // first task (pool.ts) and rebuild it in worker.ts, which currently passes undefined.
-  const workspace: WorkspaceIndex | undefined = undefined;
+  // Cross-file knowledge (tables, auth functions, guard helpers defined in other modules): a
+  // first pass summarises every module, the second analyses with the index.
+  const jobs = args.jobs ?? defaultJobs(tasks.length);
+  const roots = [...new Set([io.cwd, ...args.paths.map((p) => path.resolve(io.cwd, p))].filter((p) => isDir(p)))];
+  const summaries: Array<ModuleSummary | undefined> = jobs > 1 && tasks.length > 1 ? await summarizeInWorkers(tasks, jobs) : await summarizeHere(tasks);
+  const workspace = new InMemoryWorkspaceIndex(roots);
+  const indexData: Array<[string, ModuleSummary]> = [];
+  tasks.forEach((t, i) => {
+    const s = summaries[i];
+    if (s) {
+      workspace.set(t.file, s);
+      indexData.push([t.file, s]);
+    }
+  });
 
   const progress: Progress = shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? createProgress(tasks.length, io.stderr) : NO_PROGRESS;
-  const jobs = args.jobs ?? defaultJobs(tasks.length);
   let outcomes: FileOutcome[];
   try {
-    outcomes = jobs > 1 && tasks.length > 1 ? await analyzeInWorkers(tasks, jobs, () => progress.tick()) : await analyzeHere(tasks, workspace, () => progress.tick());
+    outcomes = jobs > 1 && tasks.length > 1 ? await analyzeInWorkers(tasks, jobs, () => progress.tick(), { roots, summaries: indexData }) : await analyzeHere(tasks, workspace, () => progress.tick());
   } finally {
     progress.done();
   }
@@ -112,6 +119,22 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   };
   writeReport(report, args, io);
   return findings.length > 0 && !args.exitZero ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function summarizeHere(tasks: readonly PoolTask[]): Promise<Array<ModuleSummary | undefined>> {
+  if (tasks.length === 0) return [];
+  const analyzer = await Analyzer.create();
+  const out: Array<ModuleSummary | undefined> = [];
+  for (const task of tasks) out.push(await summarizeFile(analyzer, task.file, task.settings));
+  return out;
 }
 
 async function analyzeHere(tasks: readonly PoolTask[], workspace: WorkspaceIndex | undefined, onDone: () => void): Promise<FileOutcome[]> {
