@@ -980,8 +980,14 @@ export class FlowAnalyzer {
         }
       }
       if (['str', 'int', 'float', 'bool', 'dict', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'reversed', 'Decimal', 'escape', 'quote', 'unquote'].includes(name)) {
-        const first = args[0]?.value ?? (name === 'dict' ? { ...allArgs, dict: [...kwargs].map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value })) } : EMPTY);
-        if (name === 'dict' || name === 'list' || name === 'sorted' || name === 'tuple') return first;
+        if (name === 'dict') {
+          // dict(base, k=v): the base's taint (a whole payload stays one) plus known keyword entries.
+          const entries = [...kwargs].map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
+          const base = args[0]?.value ?? EMPTY;
+          return { ...spreadCarry(base), ...(base.constant && !kwargs.size ? { constant: true } : {}), dict: [...(base.dict ?? []), ...entries] };
+        }
+        const first = args[0]?.value ?? EMPTY;
+        if (name === 'list' || name === 'sorted' || name === 'tuple') return first;
         return derived(first);
       }
       if (name === 'getattr' || name === 'vars') return derived(allArgs);
@@ -1178,6 +1184,8 @@ export class FlowAnalyzer {
     if (recv.payload || (recv.request && recv.model)) {
       if (['dict', 'model_dump', 'json', 'model_dump_json', 'copy', 'to_dict'].includes(method)) {
         const src = recv.payload ?? recv.request![0]!;
+        // `model_dump(include={...})` is an allow-list; `exclude=` is a deny-list and still the whole payload.
+        if (kwargs.has('include')) return { request: recv.request ?? [src], filtered: true };
         return { request: recv.request ?? [src], payload: src };
       }
       if (['items', 'keys', 'values'].includes(method)) {

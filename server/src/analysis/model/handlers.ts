@@ -78,8 +78,6 @@ export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: Functi
     const isView = cls?.bases.some((b) => /(MethodView|View)$/.test(textOf(ctx.text, b)));
     if (isView) {
       info = { framework: 'flask', methods: [fn.name.toUpperCase()], subjectParams: [], responseNarrowed: false };
-      const decorators = cls!.node.parent?.type === 'decorated_definition' ? [] : [];
-      void decorators;
       // `decorators = [login_required]` on the class authenticates every method.
       const body = field(cls!.node, 'body');
       for (const stmt of body?.children ?? []) {
@@ -136,18 +134,16 @@ export function dependencyOf(ctx: ModuleContext, p: ParamInfo): string | undefin
   };
   const d = fromCall(p.default);
   if (d !== undefined) return d;
-  let ann = p.annotation;
+  const ann = p.annotation;
+  if (!ann) return undefined;
+  const annText = textOf(ctx.text, ann);
   // `user: CurrentUser` where `CurrentUser = Annotated[User, Depends(get_current_user)]`
-  if (ann && (ann.type === 'type' ? ann.children[0] : ann)?.type === 'identifier') {
-    const alias = ctx.globals.get(textOf(ctx.text, ann));
-    if (alias?.name?.startsWith('depends:')) return alias.name.slice('depends:'.length);
-  }
-  if (ann && /Annotated\[/.test(textOf(ctx.text, ann))) {
-    const m = /(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?([\w.]*)/.exec(textOf(ctx.text, ann));
+  const alias = /^\w+$/.test(annText) ? ctx.globals.get(annText) : undefined;
+  if (alias?.name?.startsWith('depends:')) return alias.name.slice('depends:'.length);
+  if (/Annotated\[/.test(annText)) {
+    const m = /(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?([\w.]*)/.exec(annText);
     if (m) return lastName(m[1] ?? '');
   }
-  void ann;
-  ann = undefined;
   return undefined;
 }
 
@@ -210,6 +206,13 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
       if (ann && ctx.structure.classes.has(ann)) {
         const s = src(`request body \`${p.name}\``);
         env.set(p.name, { request: [s], payload: s, model: ann });
+        continue;
+      }
+      // `payload: dict = Body(...)`: the whole JSON body.
+      const isBody = p.default?.type === 'call' && /^(fastapi\.)?Body$/.test(textOf(ctx.text, field(p.default, 'function')!));
+      if (isBody || (ann && /^(dict|Dict|Mapping|MutableMapping|Any|JSON|Json)$/.test(ann) && !pathParams.has(p.name))) {
+        const s = src(`request body \`${p.name}\``);
+        env.set(p.name, { request: [s], payload: s });
         continue;
       }
       const kind = pathParams.has(p.name) ? 'path parameter' : 'query parameter';
