@@ -66,7 +66,7 @@ export class Analyzer {
 
   analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
     const settings = options.settings ?? DEFAULT_SETTINGS;
-    const lines = doc.lineCount;
+    const lines = countLines(doc.text);
     const tooBig = checkText(doc.text, settings.maxFileSizeKb);
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
@@ -146,10 +146,11 @@ function nodeRange(n: { startRow: number; startCol: number; endRow: number; endC
   return { start: { line: n.startRow, character: n.startCol }, end: { line: n.endRow, character: n.endCol } };
 }
 
+/** Physical lines, as `wc -l` counts them plus a last line without a newline. */
 function countLines(text: string): number {
-  let n = 1;
+  let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
 }
 
 /** Apply non-overlapping edits (LSP semantics: all ranges refer to the original text). */

@@ -423,16 +423,17 @@ export class FlowAnalyzer {
       const bTrusted = !!b.subject?.length;
       if (a.request?.length && bTrusted) for (const s of a.request) if (!b.subject!.some((x) => x.id === s.id)) state.verified.add(s.id);
       if (a.dbFrom?.length && bTrusted) for (const id of a.dbFrom) this.markPostChecked(id);
+      // Fetch-then-check: the item's owner matches the caller, so the key it was fetched with is theirs.
+      const k = a.dbFrom?.length ? a.keyedBy : undefined;
+      if (k?.request?.length && bTrusted) for (const s of k.request) state.verified.add(s.id);
       if (this.mode === 'helper') {
         for (const i of a.params ?? []) {
           if (bTrusted) this.guardPairs.push([i, -1]);
           for (const j of b.params ?? []) if (i !== j) this.guardPairs.push([i, j]);
         }
         // fetch-then-check inside a helper: the item was keyed by a parameter
-        for (const id of a.dbFrom ?? []) {
-          const call = this.calls.find((c) => c.id === id);
-          const keyParams = call?.keys.flatMap((k) => k.value.params ?? []) ?? [];
-          for (const i of keyParams) {
+        if (a.dbFrom?.length) {
+          for (const i of a.keyedBy?.params ?? []) {
             if (bTrusted) this.guardPairs.push([i, -1]);
             for (const j of b.params ?? []) if (i !== j) this.guardPairs.push([i, j]);
           }
@@ -749,6 +750,8 @@ export class FlowAnalyzer {
     if (req.length) out.request = [...(out.request ?? []), ...req];
     const subj = entries.flatMap((e) => e.value.subject ?? []);
     if (subj.length) out.subject = [...(out.subject ?? []), ...subj];
+    const params = entries.flatMap((e) => e.value.params ?? []);
+    if (params.length) out.params = [...new Set([...(out.params ?? []), ...params])];
     if (allConst) out.constant = true;
     return out;
   }
@@ -1257,6 +1260,15 @@ export class FlowAnalyzer {
       const a = argAt(i);
       if (a) out = join(out, a);
     }
+    if (ret.keyedBy) {
+      let keyed: Value = { ...ret.keyedBy };
+      delete keyed.params;
+      for (const i of ret.keyedBy.params ?? []) {
+        const a = argAt(i);
+        if (a) keyed = join(keyed, a);
+      }
+      out.keyedBy = keyed;
+    }
     return out;
   }
 
@@ -1303,13 +1315,14 @@ export class FlowAnalyzer {
     call.conditionBindsSubject = conditionBindsSubject(call);
     if (this.mode !== 'module') this.calls.push(call);
     if (!isRead) return { dbFrom: [id] };
+    const keyedBy = call.keys.reduce<Value>((acc, k) => join(acc, derived(k.value)), EMPTY);
     if (api === 'pynamo') {
       const whole = new Map<number, DbLevel>([[id, method === 'get' ? 'item' : 'items']]);
-      const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key: call.keys[0]?.value ?? EMPTY };
+      const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key: call.keys[0]?.value ?? EMPTY, keyedBy };
       if (call.pynamoModel) item.name = call.pynamoModel;
-      return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item };
+      return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item, keyedBy };
     }
-    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id] };
+    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy };
   }
 }
 

@@ -62,6 +62,8 @@ export interface Value {
   dbWhole?: Map<number, DbLevel>;
   /** Any value derived from a read's result (for fetch-then-check). */
   dbFrom?: number[];
+  /** For read results: the value of the key they were fetched with (a check of the item's owner verifies it). */
+  keyedBy?: Value;
   dict?: DictEntry[];
   /** Element value of a list/tuple/set literal or a comprehension. */
   elem?: Value;
@@ -110,6 +112,7 @@ export function join(a: Value, b: Value): Value {
   if (dbFrom) out.dbFrom = dbFrom;
   const params = unionBy(a.params, b.params, (x) => x);
   if (params) out.params = params;
+  if (a.keyedBy || b.keyedBy) out.keyedBy = join(a.keyedBy ?? EMPTY, b.keyedBy ?? EMPTY);
   if (a.obj && a.obj === b.obj) {
     out.obj = a.obj;
     if (a.name === b.name && a.name !== undefined) out.name = a.name;
@@ -151,6 +154,7 @@ export function derived(v: Value): Value {
   if (v.subject) out.subject = v.subject;
   if (v.params) out.params = v.params;
   if (v.dbFrom) out.dbFrom = v.dbFrom;
+  if (v.keyedBy) out.keyedBy = v.keyedBy;
   if (v.fresh) out.fresh = v.fresh;
   if (v.constant) out.constant = true;
   return out;

@@ -1,0 +1,1 @@
+"""Code shared by the example apps (DynamoDB tables and bearer-token auth)."""

@@ -1,0 +1,216 @@
+// `dynamoGuard/scanWorkspace`: analyse every Python file of every workspace folder and push
+// diagnostics for the files that are not open (open ones have live diagnostics already).
+//
+// Ownership of a file's diagnostics moves between the scan and the live analysis:
+// - opening a scanned file clears what the scan pushed (pull diagnostics take over; pushing an
+//   empty list avoids showing every finding twice);
+// - closing a file the scan has seen re-analyses it from disk and pushes the result, so a
+//   scanned workspace keeps its Problems list complete (the buffer may have been closed unsaved,
+//   so the disk is the truth).
+
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import { decodeSource, type Analyzer, type Finding } from '../analysis';
+import { compileExclude, walkPythonFiles, type ExcludeMatcher } from '../analysis/files';
+import { Notifications, type ScanProgressParams, type ScanWorkspaceParams, type ScanWorkspaceResult } from '../protocol';
+import { toDiagnostic } from './convert';
+import { describe, type DiagnosticsEngine } from './diagnostics';
+import type { DocumentStore, OpenDocument } from './documents';
+import type { Folder, WorkspaceFolders } from './folders';
+import type { EditorSettings, SettingsStore } from './settings';
+import { pathKey, pathToUri } from './uri';
+
+/** Progress notifications at most this often (the last one is always sent). */
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface ScanContext {
+  connection: Connection;
+  analyzer: Analyzer;
+  documents: DocumentStore;
+  settings: SettingsStore;
+  folders: WorkspaceFolders;
+  engine: DiagnosticsEngine;
+  /** Diagnostics of open files are pulled by the client (see the header comment). */
+  pull: boolean;
+}
+
+interface ScanFile {
+  path: string;
+  folder: Folder;
+  editor: EditorSettings;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const toSlash = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
+
+export class WorkspaceScanner {
+  /** Files we pushed non-empty diagnostics for: path key -> the URI we used. */
+  private readonly published = new Map<string, string>();
+  /** Files any scan has seen (path keys). */
+  private readonly scanned = new Set<string>();
+  private readonly matchers = new Map<string, ExcludeMatcher | undefined>();
+  private current: { cancelled: boolean } | undefined;
+  private disposed = false;
+
+  constructor(private readonly ctx: ScanContext) {}
+
+  async scan(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> {
+    const started = performance.now();
+    // One scan at a time: a new request supersedes the running one.
+    if (this.current) this.current.cancelled = true;
+    const run = { cancelled: false };
+    this.current = run;
+    const stopped = () => run.cancelled || token.isCancellationRequested || this.disposed;
+    const result: ScanWorkspaceResult = { files: 0, findings: 0, errors: 0, cancelled: false, durationMs: 0 };
+    try {
+      const files = await this.collect(result, stopped);
+      let cancelled = stopped();
+      const total = files.length;
+      this.progress({ id: params.id, done: 0, total });
+      let lastProgress = performance.now();
+      for (const file of files) {
+        if (cancelled) break;
+        // Let didChange, pulls and code actions in between so editing stays responsive.
+        await yieldToEventLoop();
+        if ((cancelled = stopped())) break;
+        await this.scanFile(file, result);
+        result.files++;
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS || result.files === total) {
+          lastProgress = now;
+          this.progress({ id: params.id, done: result.files, total, currentFile: file.path });
+        }
+      }
+      result.cancelled = cancelled;
+    } finally {
+      if (this.current === run) this.current = undefined;
+    }
+    result.durationMs = Math.round(performance.now() - started);
+    this.ctx.connection.console.info(
+      `DynamoGuard: workspace scan ${result.cancelled ? 'cancelled' : 'done'}: ${result.files} files, ${result.findings} findings, ${result.errors} errors, ${result.durationMs} ms`,
+    );
+    return result;
+  }
+
+  /** A file was opened: its live diagnostics replace what the scan pushed. */
+  onOpen(doc: OpenDocument): void {
+    if (!doc.path) return;
+    const key = pathKey(doc.path);
+    const uri = this.published.get(key);
+    if (uri === undefined) return;
+    // In push mode the live analysis overwrites the same URI anyway, unless the spelling differs.
+    if (this.ctx.pull || uri !== doc.uri) this.send(uri, []);
+    this.published.delete(key);
+  }
+
+  /** A file was closed: if a scan covers it, show its on-disk findings again. */
+  async onClose(doc: OpenDocument): Promise<void> {
+    if (!doc.path || !this.scanned.has(pathKey(doc.path))) return;
+    const folder = this.ctx.folders.containing(doc.path);
+    const editor = await this.ctx.settings.editorSettings(folder?.uri || undefined);
+    const file: ScanFile = { path: doc.path, folder: folder ?? { uri: '', path: path.dirname(doc.path) }, editor };
+    await this.scanFile(file, { files: 0, findings: 0, errors: 0, cancelled: false, durationMs: 0 }, doc.uri);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.current) this.current.cancelled = true;
+  }
+
+  private async collect(result: ScanWorkspaceResult, stopped: () => boolean): Promise<ScanFile[]> {
+    const files: ScanFile[] = [];
+    for (const folder of this.ctx.folders.list()) {
+      if (stopped()) break;
+      const editor = await this.ctx.settings.editorSettings(folder.uri || undefined);
+      if (!this.ctx.settings.resolve(editor, folder.path).settings.enable) continue;
+      const walk = walkPythonFiles([folder.path], {
+        base: folder.path,
+        gitignore: true,
+        isExcluded: (abs, isDirectory) => this.isExcluded(editor, folder.path, abs, isDirectory),
+        onError: (p, message) => this.error(result, p, message),
+      });
+      for await (const file of walk) {
+        if (stopped()) break;
+        files.push({ path: file, folder, editor });
+      }
+    }
+    return files;
+  }
+
+  /**
+   * `exclude` globs are relative to the pyproject.toml that declares them (like Ruff), or to the
+   * workspace folder when they come from the editor settings.
+   */
+  private isExcluded(editor: EditorSettings, root: string, abs: string, _isDirectory: boolean): boolean {
+    const cfg = this.ctx.settings.resolve(editor, path.dirname(abs));
+    const patterns = cfg.settings.exclude;
+    if (patterns.length === 0) return false;
+    const key = JSON.stringify(patterns);
+    if (!this.matchers.has(key)) this.matchers.set(key, compileExclude(patterns));
+    const matcher = this.matchers.get(key);
+    if (!matcher) return false;
+    const rel = toSlash(path.relative(cfg.file ? path.dirname(cfg.file) : root, abs));
+    if (!rel || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
+    return matcher(rel);
+  }
+
+  private async scanFile(file: ScanFile, result: ScanWorkspaceResult, uriOverride?: string): Promise<void> {
+    const key = pathKey(file.path);
+    this.scanned.add(key);
+    const open = this.ctx.documents.byPath(file.path);
+    if (open) {
+      // Live diagnostics own open files; count their current findings in the summary.
+      const snap = await this.ctx.engine.snapshot(open.uri);
+      result.findings += snap?.findings.length ?? 0;
+      return;
+    }
+    const uri = uriOverride ?? this.published.get(key) ?? pathToUri(file.path);
+    const { settings } = this.ctx.settings.resolve(file.editor, path.dirname(file.path));
+    if (!settings.enable) return this.send(uri, [], key);
+    try {
+      const limit = settings.maxFileSizeKb * 1024;
+      const size = (await fs.promises.stat(file.path)).size;
+      // Check before reading: a multi-gigabyte file must not be loaded just to be refused.
+      if (limit > 0 && size > limit) {
+        this.error(result, file.path, `file is ${Math.round(size / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (maxFileSizeKb); skipped`);
+        return this.send(uri, [], key);
+      }
+      const source = decodeSource(await fs.promises.readFile(file.path), settings.maxFileSizeKb);
+      if (!source.ok) {
+        this.error(result, file.path, source.message);
+        return this.send(uri, [], key);
+      }
+      // Opened while we were reading: the live analysis owns it now.
+      if (this.ctx.documents.byPath(file.path)) return;
+      const analysis = this.ctx.analyzer.analyzeText(source.text, { settings, path: file.path });
+      if (analysis.skipped) this.error(result, file.path, analysis.skipped);
+      result.findings += analysis.findings.length;
+      this.send(uri, analysis.findings, key);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      this.error(result, file.path, err?.code ? `cannot read: ${err.code}` : `analysis failed: ${describe(e)}`);
+    }
+  }
+
+  /** Push findings for a file that is not open; an empty list is only sent to clear earlier ones. */
+  private send(uri: string, findings: Finding[], key?: string): void {
+    if (key !== undefined) {
+      if (findings.length === 0 && !this.published.has(key)) return;
+      if (findings.length > 0) this.published.set(key, uri);
+      else this.published.delete(key);
+    }
+    const diagnostics = findings.map((f) => toDiagnostic(uri, f));
+    void this.ctx.connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
+  }
+
+  private progress(params: ScanProgressParams): void {
+    void this.ctx.connection.sendNotification(Notifications.scanProgress, params).catch(() => undefined);
+  }
+
+  private error(result: ScanWorkspaceResult, file: string, message: string): void {
+    result.errors++;
+    this.ctx.connection.console.warn(`DynamoGuard: ${file}: ${message}`);
+  }
+}

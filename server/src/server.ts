@@ -1,0 +1,117 @@
+// DynamoGuard language server (LSP 3.17 over stdio): `node server/out/server.js --stdio`.
+// Wiring only; the behaviour lives in ./lsp and the analysis in ./analysis.
+
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
+import { Analyzer } from './analysis';
+import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeatures } from './lsp/capabilities';
+import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
+import { describe, DiagnosticsEngine } from './lsp/diagnostics';
+import { DocumentStore } from './lsp/documents';
+import { WorkspaceFolders } from './lsp/folders';
+import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
+import { WorkspaceScanner } from './lsp/workspaceScan';
+import { Requests, type ScanWorkspaceParams } from './protocol';
+
+interface Services {
+  features: ClientFeatures;
+  documents: DocumentStore;
+  settings: SettingsStore;
+  folders: WorkspaceFolders;
+  engine: DiagnosticsEngine;
+  scanner: WorkspaceScanner;
+  codeActions: CodeActionContext;
+}
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+let services: Services | undefined;
+
+// A bug in one handler must not take the editor's linting down with it: log and carry on.
+process.on('uncaughtException', (e) => connection.console.error(`DynamoGuard: uncaught exception: ${describe(e)}`));
+process.on('unhandledRejection', (e) => connection.console.error(`DynamoGuard: unhandled rejection: ${describe(e)}`));
+
+connection.onInitialize(async (params) => {
+  const analyzer = await Analyzer.create();
+  const features = clientFeatures(params.capabilities);
+  const documents = new DocumentStore(analyzer, connection.console);
+  const settings = new SettingsStore(connection, features.configuration);
+  const options = params.initializationOptions as { settings?: unknown } | undefined;
+  if (options?.settings) settings.setPushed(options.settings);
+  const folders = new WorkspaceFolders(params);
+  const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, {
+    pull: features.pullDiagnostics,
+    refreshSupport: features.diagnosticRefresh,
+  });
+  const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, pull: features.pullDiagnostics });
+  const codeActions = { analyzer, engine, documents, console: connection.console, documentChanges: features.documentChanges };
+  services = { features, documents, settings, folders, engine, scanner, codeActions };
+  return { capabilities: serverCapabilities(features), serverInfo: { name: 'DynamoGuard' } };
+});
+
+connection.onInitialized(() => {
+  const s = services!;
+  registerDynamic(connection, s.features).catch((e: unknown) =>
+    connection.console.warn(`DynamoGuard: dynamic registration failed: ${describe(e)}`),
+  );
+  if (s.features.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => s.folders.onChange(e));
+});
+
+connection.onDidOpenTextDocument((params) => {
+  const s = services;
+  const doc = s?.documents.open(params);
+  if (!s || !doc) return;
+  s.scanner.onOpen(doc);
+  s.engine.onOpen(doc);
+});
+
+connection.onDidChangeTextDocument((params) => {
+  const doc = services?.documents.change(params);
+  if (doc) services!.engine.onChange(doc);
+});
+
+connection.onDidSaveTextDocument((params) => {
+  const doc = services?.documents.get(params.textDocument.uri);
+  if (doc) void services!.engine.onSave(doc);
+});
+
+connection.onDidCloseTextDocument((params) => {
+  const s = services;
+  const doc = s?.documents.close(params.textDocument.uri);
+  if (!s || !doc) return;
+  s.engine.onClose(doc.uri);
+  s.settings.forgetScope(doc.uri);
+  void s.scanner.onClose(doc);
+});
+
+connection.onDidChangeConfiguration((params) => {
+  const s = services;
+  if (!s) return;
+  if (!s.features.configuration) {
+    s.settings.setPushed((params.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
+  }
+  s.settings.invalidateEditor();
+  void s.engine.onSettingsChanged();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  const s = services;
+  if (!s || !params.changes.some((c) => /(^|[/\\])pyproject\.toml$/i.test(c.uri))) return;
+  s.settings.invalidateProjects();
+  void s.engine.onSettingsChanged();
+});
+
+connection.languages.diagnostics.on((params, token) => {
+  if (!services) return { kind: 'full', items: [] };
+  return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
+});
+
+connection.onCodeAction((params) => (services ? provideCodeActions(params, services.codeActions) : []));
+
+connection.onRequest(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token));
+
+connection.onShutdown(() => {
+  services?.scanner.dispose();
+  services?.engine.dispose();
+  services?.documents.dispose();
+});
+
+connection.listen();
