@@ -20,9 +20,17 @@ function fail(message) {
   process.exit(1);
 }
 
+// web-tree-sitter is imported as ES module, whose Emscripten loader finds itself and its wasm via
+// import.meta.url: empty in CommonJS output, so give it the bundle's own URL (dist/server.js).
+const importMetaUrl = {
+  // Repeat "use strict" first: esbuild's own directive ends up below the banner, where it is inert.
+  banner: { js: '"use strict";\nvar __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__import_meta_url' },
+};
+
 const entries = [
-  { name: 'extension', entry: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
-  { name: 'server', entry: 'server/src/server.ts', out: 'dist/server.js', external: [] },
+  { name: 'extension', entry: 'client/src/extension.ts', out: 'dist/extension.js', options: { external: ['vscode'] } },
+  { name: 'server', entry: 'server/src/server.ts', out: 'dist/server.js', options: importMetaUrl },
 ];
 for (const { name, entry } of entries) {
   if (!fs.existsSync(path.join(root, entry))) fail(`the ${name} entry point ${entry} does not exist`);
@@ -41,12 +49,11 @@ for (const asset of assets) {
 const serverOutToSource = {
   name: 'server-out-to-source',
   setup(build) {
+    const serverOut = path.join(root, 'server', 'out');
     build.onResolve({ filter: /[\\/]server[\\/]out[\\/]/ }, (args) => {
-      const target = path.resolve(args.resolveDir, args.path).replace(
-        `${path.sep}server${path.sep}out${path.sep}`,
-        `${path.sep}server${path.sep}src${path.sep}`,
-      );
-      const source = `${target}.ts`;
+      const resolved = path.resolve(args.resolveDir, args.path);
+      if (!resolved.startsWith(serverOut + path.sep)) return undefined;
+      const source = `${path.join(root, 'server', 'src', path.relative(serverOut, resolved))}.ts`;
       if (!fs.existsSync(source)) return undefined;
       return { path: source };
     });
@@ -56,8 +63,9 @@ const serverOutToSource = {
 fs.rmSync(dist, { recursive: true, force: true });
 
 const results = await Promise.all(
-  entries.map(({ entry, out, external }) =>
+  entries.map(({ entry, out, options }) =>
     esbuild.build({
+      ...options,
       absWorkingDir: root,
       entryPoints: [entry],
       outfile: out,
@@ -65,7 +73,6 @@ const results = await Promise.all(
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external,
       plugins: [serverOutToSource],
       // Not minified: stack traces in the output channel stay readable, and the .vsix is zipped.
       minify: false,

@@ -8,7 +8,9 @@ import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
 import { WorkspaceFolders } from './lsp/folders';
+import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
+import { WorkspaceIndexer } from './lsp/workspaceIndex';
 import { WorkspaceScanner } from './lsp/workspaceScan';
 import { Requests, type ScanWorkspaceParams } from './protocol';
 
@@ -17,6 +19,7 @@ interface Services {
   documents: DocumentStore;
   settings: SettingsStore;
   folders: WorkspaceFolders;
+  index: WorkspaceIndexer;
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
@@ -29,6 +32,8 @@ let services: Services | undefined;
 process.on('uncaughtException', (e) => connection.console.error(`DynamoGuard: uncaught exception: ${describe(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`DynamoGuard: unhandled rejection: ${describe(e)}`));
 
+const isPyproject = (uri: string) => /(^|[/\\])pyproject\.toml$/i.test(uri);
+
 connection.onInitialize(async (params) => {
   const analyzer = await Analyzer.create();
   const features = clientFeatures(params.capabilities);
@@ -37,13 +42,16 @@ connection.onInitialize(async (params) => {
   const options = params.initializationOptions as { settings?: unknown } | undefined;
   if (options?.settings) settings.setPushed(options.settings);
   const folders = new WorkspaceFolders(params);
-  const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, {
+  const files = new ProjectFiles(settings);
+  const index = new WorkspaceIndexer({ connection, analyzer, documents, settings, folders, files });
+  const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, index, {
     pull: features.pullDiagnostics,
     refreshSupport: features.diagnosticRefresh,
   });
-  const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, pull: features.pullDiagnostics });
-  const codeActions = { analyzer, engine, documents, console: connection.console, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, engine, scanner, codeActions };
+  index.onDidChange(() => void engine.onWorkspaceChanged());
+  const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
+  const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions };
   return { capabilities: serverCapabilities(features), serverInfo: { name: 'DynamoGuard' } };
 });
 
@@ -52,7 +60,13 @@ connection.onInitialized(() => {
   registerDynamic(connection, s.features).catch((e: unknown) =>
     connection.console.warn(`DynamoGuard: dynamic registration failed: ${describe(e)}`),
   );
-  if (s.features.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => s.folders.onChange(e));
+  if (s.features.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      s.folders.onChange(e);
+      void s.index.rebuild();
+    });
+  }
+  void s.index.rebuild();
 });
 
 connection.onDidOpenTextDocument((params) => {
@@ -69,8 +83,11 @@ connection.onDidChangeTextDocument((params) => {
 });
 
 connection.onDidSaveTextDocument((params) => {
-  const doc = services?.documents.get(params.textDocument.uri);
-  if (doc) void services!.engine.onSave(doc);
+  const s = services;
+  const doc = s?.documents.get(params.textDocument.uri);
+  if (!s || !doc) return;
+  void s.engine.onSave(doc);
+  if (doc.path) void s.index.updateFromText(doc.path, doc.text.getText());
 });
 
 connection.onDidCloseTextDocument((params) => {
@@ -80,6 +97,7 @@ connection.onDidCloseTextDocument((params) => {
   s.engine.onClose(doc.uri);
   s.settings.forgetScope(doc.uri);
   void s.scanner.onClose(doc);
+  if (doc.path) void s.index.updateFromDisk(doc.path);
 });
 
 connection.onDidChangeConfiguration((params) => {
@@ -90,13 +108,20 @@ connection.onDidChangeConfiguration((params) => {
   }
   s.settings.invalidateEditor();
   void s.engine.onSettingsChanged();
+  // Summaries depend on settings (auth-function patterns).
+  void s.index.rebuild();
 });
 
 connection.onDidChangeWatchedFiles((params) => {
   const s = services;
-  if (!s || !params.changes.some((c) => /(^|[/\\])pyproject\.toml$/i.test(c.uri))) return;
-  s.settings.invalidateProjects();
-  void s.engine.onSettingsChanged();
+  if (!s) return;
+  if (params.changes.some((c) => isPyproject(c.uri))) {
+    s.settings.invalidateProjects();
+    void s.engine.onSettingsChanged();
+    void s.index.rebuild();
+  } else {
+    void s.index.onFileEvents(params.changes);
+  }
 });
 
 connection.languages.diagnostics.on((params, token) => {
@@ -110,6 +135,7 @@ connection.onRequest(Requests.scanWorkspace, (params: ScanWorkspaceParams, token
 
 connection.onShutdown(() => {
   services?.scanner.dispose();
+  services?.index.dispose();
   services?.engine.dispose();
   services?.documents.dispose();
 });

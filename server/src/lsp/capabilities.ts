@@ -61,6 +61,9 @@ export async function registerDynamic(connection: Connection, features: ClientFe
     await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
   if (features.dynamicWatchedFiles) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] });
+    // pyproject.toml: project settings; *.py: the cross-file index follows changes made outside the editor.
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/pyproject.toml' }, { globPattern: '**/*.py' }],
+    });
   }
 }

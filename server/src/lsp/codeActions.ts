@@ -17,7 +17,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkText, ruleDocPath, withSuppression, type Analyzer, type Finding } from '../analysis';
+import { checkText, ruleDocPath, withSuppression, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
 import { Commands, type ShowDocumentationArgs } from '../protocol';
 import { DIAGNOSTIC_SOURCE, sameRange } from './convert';
 import type { DiagnosticsEngine, Snapshot } from './diagnostics';
@@ -33,6 +33,7 @@ export interface CodeActionContext {
   engine: DiagnosticsEngine;
   documents: DocumentStore;
   console: RemoteConsole;
+  workspace: WorkspaceIndex;
   /** Client supports `documentChanges` (versioned edits) in WorkspaceEdit. */
   documentChanges: boolean;
 }
@@ -172,7 +173,7 @@ function fixAllAction(snap: Snapshot, ctx: CodeActionContext): CodeAction | unde
   if (!settings.enable || checkText(text, settings.maxFileSizeKb)) return undefined;
   let fixed: { text: string; fixed: number };
   try {
-    fixed = ctx.analyzer.fixAll(text, { settings, ...(snap.doc.path ? { path: snap.doc.path } : {}) });
+    fixed = ctx.analyzer.fixAll(text, { settings, workspace: ctx.workspace, ...(snap.doc.path ? { path: snap.doc.path } : {}) });
   } catch (e) {
     ctx.console.error(`DynamoGuard: fix all failed for ${snap.doc.uri}: ${String((e as Error)?.stack ?? e)}`);
     return undefined;

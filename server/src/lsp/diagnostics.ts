@@ -18,7 +18,7 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
-import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding } from '../analysis';
+import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
 import { Notifications, type DynamoGuardSettings, type StatusParams } from '../protocol';
 import { toDiagnostic } from './convert';
 import type { DocumentStore, OpenDocument } from './documents';
@@ -28,6 +28,8 @@ interface AnalysisRecord {
   version: number;
   /** SettingsStore.epoch the settings were read at; an older epoch means "re-analyse". */
   epoch: number;
+  /** WorkspaceIndex.version the analysis saw; cross-file knowledge changed if it differs. */
+  indexVersion: number;
   settings: DynamoGuardSettings;
   findings: Finding[];
   diagnostics: Diagnostic[];
@@ -74,6 +76,7 @@ export class DiagnosticsEngine {
     private readonly analyzer: Analyzer,
     private readonly documents: DocumentStore,
     private readonly settings: SettingsStore,
+    private readonly workspace: WorkspaceIndex,
     private readonly mode: DiagnosticsMode,
   ) {}
 
@@ -123,6 +126,11 @@ export class DiagnosticsEngine {
     if (this.mode.pull) this.refresh();
   }
 
+  /** Cross-file knowledge changed (index rebuilt, another file saved): same as a settings change. */
+  onWorkspaceChanged(): Promise<void> {
+    return this.onSettingsChanged();
+  }
+
   /** `textDocument/diagnostic`. */
   async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
     const report = (rec: AnalysisRecord): DocumentDiagnosticReport =>
@@ -156,7 +164,7 @@ export class DiagnosticsEngine {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const rec = this.records.get(uri);
-    if (rec && !rec.failed && rec.version === doc.version && rec.epoch === this.settings.epoch) {
+    if (rec && !rec.failed && rec.version === doc.version && rec.epoch === this.settings.epoch && rec.indexVersion === this.workspace.version) {
       return { doc, version: rec.version, findings: rec.findings, settings: rec.settings };
     }
     const { settings } = await this.settings.forFile(doc.uri, doc.path);
@@ -182,7 +190,7 @@ export class DiagnosticsEngine {
   }
 
   private isFresh(rec: AnalysisRecord, doc: OpenDocument): boolean {
-    if (rec.epoch !== this.settings.epoch) return false;
+    if (rec.epoch !== this.settings.epoch || rec.indexVersion !== this.workspace.version) return false;
     return rec.version === doc.version || rec.settings.run === 'onSave';
   }
 
@@ -210,6 +218,7 @@ export class DiagnosticsEngine {
     doc.settings = settings;
     const started = performance.now();
     const version = doc.version;
+    const indexVersion = this.workspace.version;
     const outcome = this.evaluate(doc, settings);
     const durationMs = Math.round(performance.now() - started);
     const prev = this.records.get(doc.uri);
@@ -217,7 +226,7 @@ export class DiagnosticsEngine {
     const diagnostics = outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
     const key = JSON.stringify(diagnostics);
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
-    this.records.set(doc.uri, { version, epoch, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
+    this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
 
     if (!this.mode.pull) this.publish(doc.uri, diagnostics, version);
     const status: StatusParams = { uri: doc.uri, findings: findings.length, durationMs };
@@ -242,7 +251,11 @@ export class DiagnosticsEngine {
         doc.dropParse();
         return { findings: [], message: skipped, failed: false };
       }
-      const result = this.analyzer.analyzeDocument(this.documents.parse(doc), { settings, ...(doc.path ? { path: doc.path } : {}) });
+      const result = this.analyzer.analyzeDocument(this.documents.parse(doc), {
+        settings,
+        workspace: this.workspace,
+        ...(doc.path ? { path: doc.path } : {}),
+      });
       return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
     } catch (e) {
       this.connection.console.error(`DynamoGuard: analysis of ${doc.uri} (version ${doc.version}) threw: ${describe(e)}`);

@@ -8,18 +8,18 @@
 //   scanned workspace keeps its Problems list complete (the buffer may have been closed unsaved,
 //   so the disk is the truth).
 
-import * as fs from 'fs';
 import * as path from 'path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
-import { decodeSource, type Analyzer, type Finding } from '../analysis';
-import { compileExclude, walkPythonFiles, type ExcludeMatcher } from '../analysis/files';
+import type { Analyzer, Finding } from '../analysis';
 import { Notifications, type ScanProgressParams, type ScanWorkspaceParams, type ScanWorkspaceResult } from '../protocol';
 import { toDiagnostic } from './convert';
 import { describe, type DiagnosticsEngine } from './diagnostics';
 import type { DocumentStore, OpenDocument } from './documents';
 import type { Folder, WorkspaceFolders } from './folders';
+import { readSource, yieldToEventLoop, type ProjectFiles } from './projectFiles';
 import type { EditorSettings, SettingsStore } from './settings';
 import { pathKey, pathToUri } from './uri';
+import type { WorkspaceIndexer } from './workspaceIndex';
 
 /** Progress notifications at most this often (the last one is always sent). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -31,6 +31,8 @@ export interface ScanContext {
   settings: SettingsStore;
   folders: WorkspaceFolders;
   engine: DiagnosticsEngine;
+  files: ProjectFiles;
+  index: WorkspaceIndexer;
   /** Diagnostics of open files are pulled by the client (see the header comment). */
   pull: boolean;
 }
@@ -41,16 +43,11 @@ interface ScanFile {
   editor: EditorSettings;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const toSlash = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
-
 export class WorkspaceScanner {
   /** Files we pushed non-empty diagnostics for: path key -> the URI we used. */
   private readonly published = new Map<string, string>();
   /** Files any scan has seen (path keys). */
   private readonly scanned = new Set<string>();
-  private readonly matchers = new Map<string, ExcludeMatcher | undefined>();
   private current: { cancelled: boolean } | undefined;
   private disposed = false;
 
@@ -66,6 +63,8 @@ export class WorkspaceScanner {
     const result: ScanWorkspaceResult = { files: 0, findings: 0, errors: 0, cancelled: false, durationMs: 0 };
     try {
       const files = await this.collect(result, stopped);
+      // Two passes like the CLI: analyse with the whole workspace's cross-file knowledge.
+      await this.ctx.index.ready();
       let cancelled = stopped();
       const total = files.length;
       this.progress({ id: params.id, done: 0, total });
@@ -124,36 +123,12 @@ export class WorkspaceScanner {
     for (const folder of this.ctx.folders.list()) {
       if (stopped()) break;
       const editor = await this.ctx.settings.editorSettings(folder.uri || undefined);
-      if (!this.ctx.settings.resolve(editor, folder.path).settings.enable) continue;
-      const walk = walkPythonFiles([folder.path], {
-        base: folder.path,
-        gitignore: true,
-        isExcluded: (abs, isDirectory) => this.isExcluded(editor, folder.path, abs, isDirectory),
-        onError: (p, message) => this.error(result, p, message),
-      });
-      for await (const file of walk) {
+      for await (const file of this.ctx.files.walk(folder, editor, (p, message) => this.error(result, p, message))) {
         if (stopped()) break;
         files.push({ path: file, folder, editor });
       }
     }
     return files;
-  }
-
-  /**
-   * `exclude` globs are relative to the pyproject.toml that declares them (like Ruff), or to the
-   * workspace folder when they come from the editor settings.
-   */
-  private isExcluded(editor: EditorSettings, root: string, abs: string, _isDirectory: boolean): boolean {
-    const cfg = this.ctx.settings.resolve(editor, path.dirname(abs));
-    const patterns = cfg.settings.exclude;
-    if (patterns.length === 0) return false;
-    const key = JSON.stringify(patterns);
-    if (!this.matchers.has(key)) this.matchers.set(key, compileExclude(patterns));
-    const matcher = this.matchers.get(key);
-    if (!matcher) return false;
-    const rel = toSlash(path.relative(cfg.file ? path.dirname(cfg.file) : root, abs));
-    if (!rel || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
-    return matcher(rel);
   }
 
   private async scanFile(file: ScanFile, result: ScanWorkspaceResult, uriOverride?: string): Promise<void> {
@@ -169,28 +144,20 @@ export class WorkspaceScanner {
     const uri = uriOverride ?? this.published.get(key) ?? pathToUri(file.path);
     const { settings } = this.ctx.settings.resolve(file.editor, path.dirname(file.path));
     if (!settings.enable) return this.send(uri, [], key);
+    const source = await readSource(file.path, settings);
+    if (!source.ok) {
+      this.error(result, file.path, source.message);
+      return this.send(uri, [], key);
+    }
+    // Opened while we were reading: the live analysis owns it now.
+    if (this.ctx.documents.byPath(file.path)) return;
     try {
-      const limit = settings.maxFileSizeKb * 1024;
-      const size = (await fs.promises.stat(file.path)).size;
-      // Check before reading: a multi-gigabyte file must not be loaded just to be refused.
-      if (limit > 0 && size > limit) {
-        this.error(result, file.path, `file is ${Math.round(size / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (maxFileSizeKb); skipped`);
-        return this.send(uri, [], key);
-      }
-      const source = decodeSource(await fs.promises.readFile(file.path), settings.maxFileSizeKb);
-      if (!source.ok) {
-        this.error(result, file.path, source.message);
-        return this.send(uri, [], key);
-      }
-      // Opened while we were reading: the live analysis owns it now.
-      if (this.ctx.documents.byPath(file.path)) return;
-      const analysis = this.ctx.analyzer.analyzeText(source.text, { settings, path: file.path });
+      const analysis = this.ctx.analyzer.analyzeText(source.text, { settings, path: file.path, workspace: this.ctx.index });
       if (analysis.skipped) this.error(result, file.path, analysis.skipped);
       result.findings += analysis.findings.length;
       this.send(uri, analysis.findings, key);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      this.error(result, file.path, err?.code ? `cannot read: ${err.code}` : `analysis failed: ${describe(e)}`);
+      this.error(result, file.path, `analysis failed: ${describe(e)}`);
     }
   }
 

@@ -1,4 +1,6 @@
-import type { FileFacts, Framework, FunctionFacts } from '../model/facts';
+import type { FileFacts, Framework, FunctionFacts, KeyPart } from '../model/facts';
+import { matchesAny } from '../model/names';
+import type { Source } from '../model/values';
 import { textOf } from '../model/module';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { TextEdit } from '../types';
@@ -155,3 +157,35 @@ export function denyLines(framework: Framework, b: EditBuilder, facts: FileFacts
       return { lines: [], edits: [] };
   }
 }
+
+/** The attribute the file already binds to the subject (`"owner_id": user.id` in a put, `owner_id = :uid` in a condition). */
+export function ownerAttributeFromFile(facts: FileFacts): string | undefined {
+  for (const f of facts.functions) {
+    for (const c of f.calls) {
+      const item = c.kwargs.get('Item')?.value;
+      for (const e of item?.dict ?? []) if (e.value.subject?.length && matchesAny(e.key, facts.settings.ownerAttributes)) return e.key;
+      const kce = c.kwargs.get('KeyConditionExpression')?.value;
+      for (const t of kce?.cond ?? []) if (t.value.subject?.length && matchesAny(t.attr, facts.settings.ownerAttributes)) return t.attr;
+      for (const k of c.keys) if (k.attr && k.value.subject?.length && /owner/i.test(k.attr)) return k.attr;
+    }
+  }
+  return undefined;
+}
+
+export function ownerAttribute(facts: FileFacts): string {
+  const fromFile = ownerAttributeFromFile(facts);
+  if (fromFile) return fromFile;
+  const literal = facts.settings.ownerAttributes.find((a) => /^\w+$/.test(a));
+  return literal && literal !== 'user_id' ? literal : 'owner_id';
+}
+
+export function keyExpression(facts: FileFacts, part: KeyPart, sources: Source[]): string | undefined {
+  if (sources.length === 1 && sources[0]!.id.startsWith('param:')) return sources[0]!.id.slice('param:'.length);
+  const n = part.node;
+  if (['identifier', 'attribute', 'subscript'].includes(n.type) && !/\(/.test(textOf(facts.text, n))) return textOf(facts.text, n);
+  return undefined;
+}
+
+/** Keys that name a user (so comparing them with the caller's id is the right guard). */
+export const USER_KEY = /(^|_)(user|users|owner|account|member|customer|profile|principal|sub|username|email|uid)(_?id)?$|^(id|pk)$/i;
+

@@ -797,6 +797,8 @@ export class FlowAnalyzer {
     if (ops !== 'in') return false;
     const right = cond.children.filter((c) => c.named)[1];
     if (!right) return false;
+    // UPPER_CASE module constants are allow-lists by convention (`ALLOWED_FIELDS = set()` still is one).
+    if (right.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(right)) && !state.env.has(this.t(right))) return true;
     const v = this.eval(right, state);
     return !!(v.constant || v.elem?.constant || (v.dict && v.dict.length > 0 && !v.request));
   }
@@ -1052,6 +1054,8 @@ export class FlowAnalyzer {
         return v.payload ? v : derived(v);
       }
       case 'json.dumps':
+      case 'fastapi.encoders.jsonable_encoder':
+      case 'flask.json.jsonify':
       case 'flask.jsonify':
       case 'flask.make_response':
       case 'fastapi.responses.JSONResponse':

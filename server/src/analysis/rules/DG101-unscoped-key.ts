@@ -1,8 +1,7 @@
 import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
-import { chooseSubject, denyLines } from '../fixes/subject';
+import { chooseSubject, denyLines, keyExpression, ownerAttribute, ownerAttributeFromFile, USER_KEY } from '../fixes/subject';
 import type { FileFacts, FunctionFacts, KeyPart, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
-import { matchesAny } from '../model/names';
 import { dictGet, type Source } from '../model/values';
 import { rangeOf } from '../parse/syntax';
 import type { Fix, RelatedLocation } from '../types';
@@ -28,25 +27,6 @@ export function unscopedSources(call: TableCall): { part: KeyPart; sources: Sour
   return undefined;
 }
 
-function ownerAttribute(facts: FileFacts): string {
-  // Reuse the attribute the file already binds to the subject (`"owner_id": user.id`).
-  for (const f of facts.functions) {
-    for (const c of f.calls) {
-      const item = c.kwargs.get('Item')?.value;
-      for (const e of item?.dict ?? []) if (e.value.subject?.length && matchesAny(e.key, facts.settings.ownerAttributes)) return e.key;
-    }
-  }
-  const literal = facts.settings.ownerAttributes.find((a) => /^\w+$/.test(a));
-  return literal && literal !== 'user_id' ? literal : 'owner_id';
-}
-
-function keyExpression(facts: FileFacts, part: KeyPart, sources: Source[]): string | undefined {
-  if (sources.length === 1 && sources[0]!.id.startsWith('param:')) return sources[0]!.id.slice('param:'.length);
-  const n = part.node;
-  if (['identifier', 'attribute', 'subscript'].includes(n.type) && !/\(/.test(textOf(facts.text, n))) return textOf(facts.text, n);
-  return undefined;
-}
-
 function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart, sources: Source[]): Fix | undefined {
   const h = fnFacts.handler!;
   const b = new EditBuilder(facts);
@@ -57,16 +37,20 @@ function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, par
   const unit = b.indentUnit();
   const guard = b.insertLinesBefore(call.statement, [`if ${key} != ${subject.expr}:`, ...deny.lines.map((l) => unit + l)]);
   if (!guard) return undefined;
+  // `note_id != user.id` would refuse every request: only a user-like key is compared with the caller.
+  const userLike = USER_KEY.test(part.attr ?? '') || USER_KEY.test(key.replace(/^.*[.[]["']?|["']?\]$/g, ''));
   return {
     title: `Insert a 403 guard: ${key} != ${subject.expr}`,
     edits: mergeInsertions([...subject.edits, ...deny.edits, guard]),
-    isPreferred: true,
-    safe: !subject.guessed,
+    isPreferred: userLike,
+    safe: userLike && !subject.guessed,
   };
 }
 
-function conditionFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall): Fix | undefined {
+function conditionFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart): Fix | undefined {
   if (call.method !== 'update_item' && call.method !== 'delete_item') return undefined;
+  const preferCondition = !USER_KEY.test(part.attr ?? '');
+  const attrKnown = ownerAttributeFromFile(facts) !== undefined;
   if (call.api !== 'resource' && call.api !== 'unknown') return undefined;
   const b = new EditBuilder(facts);
   const subject = chooseSubject(facts, fnFacts, b);
@@ -93,8 +77,8 @@ function conditionFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall)
   return {
     title: `Add ConditionExpression ${clause} (the item must belong to the caller)`,
     edits: mergeInsertions(edits),
-    isPreferred: false,
-    safe: false,
+    isPreferred: preferCondition,
+    safe: preferCondition && attrKnown && !subject.guessed,
   };
 }
 
@@ -131,7 +115,7 @@ const rule: RuleModule = {
         if (!hit) continue;
         const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
         for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
-        const fixes = () => [guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call)].filter((f): f is Fix => !!f);
+        const fixes = () => [guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
         context.report({
           messageId: 'unscoped',
           data: {
