@@ -15,7 +15,7 @@ import { Notifications, type ScanProgressParams, type ScanWorkspaceParams, type 
 import { toDiagnostic } from './convert';
 import { describe, type DiagnosticsEngine } from './diagnostics';
 import type { DocumentStore, OpenDocument } from './documents';
-import type { Folder, WorkspaceFolders } from './folders';
+import type { WorkspaceFolders } from './folders';
 import { readSource, yieldToEventLoop, type ProjectFiles } from './projectFiles';
 import type { EditorSettings, SettingsStore } from './settings';
 import { pathKey, pathToUri } from './uri';
@@ -39,7 +39,6 @@ export interface ScanContext {
 
 interface ScanFile {
   path: string;
-  folder: Folder;
   editor: EditorSettings;
 }
 
@@ -109,7 +108,7 @@ export class WorkspaceScanner {
     if (!doc.path || !this.scanned.has(pathKey(doc.path))) return;
     const folder = this.ctx.folders.containing(doc.path);
     const editor = await this.ctx.settings.editorSettings(folder?.uri || undefined);
-    const file: ScanFile = { path: doc.path, folder: folder ?? { uri: '', path: path.dirname(doc.path) }, editor };
+    const file: ScanFile = { path: doc.path, editor };
     await this.scanFile(file, { files: 0, findings: 0, errors: 0, cancelled: false, durationMs: 0 }, doc.uri);
   }
 
@@ -125,7 +124,7 @@ export class WorkspaceScanner {
       const editor = await this.ctx.settings.editorSettings(folder.uri || undefined);
       for await (const file of this.ctx.files.walk(folder, editor, (p, message) => this.error(result, p, message))) {
         if (stopped()) break;
-        files.push({ path: file, folder, editor });
+        files.push({ path: file, editor });
       }
     }
     return files;
