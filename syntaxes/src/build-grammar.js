@@ -36,8 +36,9 @@ const EXPRESSION_PARAMS = [
 const PARTIQL_PARAMS = ['Statement'];
 
 // Keywords are case-insensitive in DynamoDB; function names are case-sensitive in expressions.
-// The look-behind keeps `a.delete`, `#set` and `:add` (path segments, placeholders) unhighlighted.
-const NOT_IN_PATH = '(?<![\\w.#:])';
+// The look-behind keeps `a.delete`, `#set` and `:add` (path segments, placeholders) unhighlighted,
+// but accepts a word right after a `\n`/`\t`/`\r` escape ("SET a = :a\nREMOVE b").
+const NOT_IN_PATH = '(?:(?<![\\w.#:])|(?<=\\\\[nrt]))';
 const word = (words) => `(?i)${NOT_IN_PATH}(?:${words.join('|')})\\b`;
 const call = (words, caseInsensitive) =>
   `${caseInsensitive ? '(?i)' : ''}${NOT_IN_PATH}(?:${words.join('|')})(?=\\s*\\()`;
@@ -288,7 +289,7 @@ function buildGrammar() {
     ],
     name: 'DynamoDB expressions in Python strings',
     scopeName: SCOPE_NAME,
-    injectionSelector: 'L:source.python -comment -string',
+    injectionSelector: 'L:source.python -comment -string -meta.fstring.python',
     patterns: [
       { include: '#expression-keyword-argument' },
       { include: '#expression-dict-entry' },

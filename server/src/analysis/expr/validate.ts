@@ -162,7 +162,7 @@ export function validateKeyCondition(root: ExprNode, resolve: NameResolver, sche
   const errors: ExprError[] = [];
   const terms: KeyTerm[] = [];
 
-  const keyPath = (n: ExprNode, where: Span, what: string): PathNode | undefined => {
+  const keyPath = (n: ExprNode, what: string): PathNode | undefined => {
     const u = unwrap(n);
     if (u.type !== 'path') {
       errors.push(err('keyCondition', u.type === 'function' ? u.nameSpan : u, `${what} must have the key attribute as its first operand`));
@@ -172,7 +172,6 @@ export function validateKeyCondition(root: ExprNode, resolve: NameResolver, sche
       errors.push(err('keyCondition', u, `A key condition cannot use a nested attribute (\`${pathText(u)}\`)`));
       return undefined;
     }
-    void where;
     return u;
   };
 
@@ -235,7 +234,7 @@ export function validateKeyCondition(root: ExprNode, resolve: NameResolver, sche
         return;
       }
       case 'between': {
-        const p = keyPath(n.subject, n.opSpan, 'BETWEEN');
+        const p = keyPath(n.subject, 'BETWEEN');
         valueOperand(n.low);
         valueOperand(n.high);
         if (p) term(p, 'BETWEEN', n.opSpan);
@@ -243,7 +242,7 @@ export function validateKeyCondition(root: ExprNode, resolve: NameResolver, sche
       }
       case 'function': {
         if (n.name === 'begins_with') {
-          const p = n.args[0] ? keyPath(n.args[0], n.nameSpan, '`begins_with`') : undefined;
+          const p = n.args[0] ? keyPath(n.args[0], '`begins_with`') : undefined;
           if (n.args[1]) valueOperand(n.args[1]);
           if (p) term(p, 'begins_with', n.nameSpan);
           return;

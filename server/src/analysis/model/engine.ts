@@ -14,7 +14,8 @@ import type { WorkspaceIndex } from './workspace';
 // from re-analysing the other 59 handlers.
 interface Cache {
   contextKey: string;
-  functions: Map<string, FunctionFacts>;
+  /** Function text -> facts, valid while the summaries of the file's functions are unchanged. */
+  functions: Map<string, { facts: FunctionFacts; className: string; summariesKey: string }>;
   summaries: Map<string, FunctionSummary>;
 }
 
@@ -91,12 +92,11 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   let sumKey: string | undefined;
 
   for (const fn of structure.functions) {
-    const fnText = textOf(text, fn.outer);
+    const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
-    const key = `${fn.className ?? ''}\u0001${fnText}\u0001${sumKey}`;
     const cached = currentCache.functions.get(key);
-    if (cached) {
-      functions.push(cached);
+    if (cached && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+      functions.push(cached.facts);
       continue;
     }
     const flow = new FlowAnalyzer(ctx, fn, 'plain');
@@ -117,13 +117,13 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     } else {
       facts = flow.runFunction(env);
     }
-    currentCache.functions.set(key, facts);
+    currentCache.functions.set(key, { facts, className: fn.className ?? '', summariesKey: sumKey });
     functions.push(facts);
   }
   // Drop entries of functions that no longer exist so the cache cannot grow without bound.
   if (currentCache.functions.size > functions.length * 2 + 16) {
     const live = new Set(functions);
-    for (const [k, v] of currentCache.functions) if (!live.has(v)) currentCache.functions.delete(k);
+    for (const [k, v] of currentCache.functions) if (!live.has(v.facts)) currentCache.functions.delete(k);
   }
 
   return {

@@ -216,6 +216,62 @@ function classInfo(text: string, def: SyntaxNode, unit: Unit, functions: Functio
   return info;
 }
 
+interface UnitScan {
+  imports: Array<[string, ImportInfo]>;
+  importNodes: SyntaxNode[];
+  functions: FunctionInfo[];
+  topFunctions: FunctionInfo[];
+  classes: ClassInfo[];
+  statements: SyntaxNode[];
+}
+
+// A unit reused across edits keeps its syntax nodes (shifted in place), so what we read from it
+// stays valid: scan each unit once.
+const unitScans = new WeakMap<Unit, UnitScan>();
+
+function scanUnit(text: string, unit: Unit): UnitScan {
+  const cached = unitScans.get(unit);
+  if (cached) return cached;
+  const imports = new Map<string, ImportInfo>();
+  const out: UnitScan = { imports: [], importNodes: [], functions: [], topFunctions: [], classes: [], statements: [] };
+  const visitStmt = (stmt: SyntaxNode, nested: boolean) => {
+    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') {
+      collectImports(text, stmt, imports);
+      out.importNodes.push(stmt);
+      return;
+    }
+    if (stmt.type === 'future_import_statement') {
+      out.importNodes.push(stmt);
+      return;
+    }
+    const def = definitionOf(stmt);
+    if (def?.type === 'function_definition') {
+      const fn = functionInfo(text, def, stmt, unit);
+      out.functions.push(fn);
+      out.topFunctions.push(fn);
+      return;
+    }
+    if (def?.type === 'class_definition') {
+      out.classes.push(classInfo(text, def, unit, out.functions));
+      return;
+    }
+    // `try: import x except ImportError: ...` and `if TYPE_CHECKING:` blocks still bind names.
+    if (!nested && (stmt.type === 'try_statement' || stmt.type === 'if_statement')) {
+      for (const block of stmt.children) {
+        const b = block.type === 'block' ? block : block.children.find((c) => c.type === 'block');
+        for (const st of b?.children ?? []) visitStmt(st, true);
+      }
+      out.statements.push(stmt);
+      return;
+    }
+    if (!nested) out.statements.push(stmt);
+  };
+  visitStmt(unit.node, false);
+  out.imports = [...imports];
+  unitScans.set(unit, out);
+  return out;
+}
+
 /** Structure of a module: imports, functions, classes, other top-level statements. Cheap: no dataflow. */
 export function scanModule(text: string, units: Unit[]): ModuleStructure {
   const imports = new Map<string, ImportInfo>();
@@ -224,39 +280,14 @@ export function scanModule(text: string, units: Unit[]): ModuleStructure {
   const topFunctions = new Map<string, FunctionInfo>();
   const classes = new Map<string, ClassInfo>();
   const statements: SyntaxNode[] = [];
-  const visitStmt = (stmt: SyntaxNode, unit: Unit, nested: boolean) => {
-    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') {
-      collectImports(text, stmt, imports);
-      importNodes.push(stmt);
-      return;
-    }
-    if (stmt.type === 'future_import_statement') {
-      importNodes.push(stmt);
-      return;
-    }
-    const def = definitionOf(stmt);
-    if (def?.type === 'function_definition') {
-      const fn = functionInfo(text, def, stmt, unit);
-      functions.push(fn);
-      if (!topFunctions.has(fn.name)) topFunctions.set(fn.name, fn);
-      return;
-    }
-    if (def?.type === 'class_definition') {
-      const cls = classInfo(text, def, unit, functions);
-      classes.set(cls.name, cls);
-      return;
-    }
-    // `try: import x except ImportError: ...` and `if TYPE_CHECKING:` blocks still bind names.
-    if (!nested && (stmt.type === 'try_statement' || stmt.type === 'if_statement')) {
-      for (const block of stmt.children) {
-        const b = block.type === 'block' ? block : block.children.find((c) => c.type === 'block');
-        for (const s of b?.children ?? []) visitStmt(s, unit, true);
-      }
-      statements.push(stmt);
-      return;
-    }
-    if (!nested) statements.push(stmt);
-  };
-  for (const unit of units) visitStmt(unit.node, unit, false);
+  for (const unit of units) {
+    const u = scanUnit(text, unit);
+    for (const [k, v] of u.imports) imports.set(k, v);
+    importNodes.push(...u.importNodes);
+    functions.push(...u.functions);
+    for (const fn of u.topFunctions) if (!topFunctions.has(fn.name)) topFunctions.set(fn.name, fn);
+    for (const c of u.classes) classes.set(c.name, c);
+    statements.push(...u.statements);
+  }
   return { text, imports, importNodes, functions, topFunctions, classes, statements, units };
 }

@@ -43,7 +43,7 @@ export class PyDocument {
   constructor(private readonly parser: Parser, public text: string) {
     this.tree = this.parseOrThrow(text);
     this.starts = lineStarts(text);
-    this.rebuildUnits([]);
+    this.rebuildUnits(new Map());
   }
 
   get lineCount(): number {
@@ -71,12 +71,15 @@ export class PyDocument {
   applyChanges(changes: ContentChange[]): void {
     let text = this.text;
     let starts = this.starts;
+    // Where each old unit ends up: shifted by edits before it, or dirty when an edit touches it.
+    let moved: Array<{ unit: Unit; start: number; end: number } | undefined> = this.units.map((unit) => ({ unit, start: unit.node.start, end: unit.node.end }));
     for (const change of changes) {
       if (!change.range) {
         text = change.text;
         starts = lineStarts(text);
         this.tree.delete();
         this.tree = this.parseOrThrow(text);
+        moved = [];
         continue;
       }
       const { start, end } = change.range;
@@ -91,6 +94,12 @@ export class PyDocument {
       const startPosition = { row: start.line, column: startIndex - (starts[start.line] ?? 0) };
       const oldEndPosition = { row: end.line, column: oldEndIndex - (starts[Math.min(end.line, starts.length - 1)] ?? 0) };
       text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+      const delta = change.text.length - (oldEndIndex - startIndex);
+      moved = moved.map((m) => {
+        if (!m || m.end < startIndex) return m;
+        if (m.start > oldEndIndex) return { unit: m.unit, start: m.start + delta, end: m.end + delta };
+        return undefined;
+      });
       this.tree.edit({
         startIndex,
         oldEndIndex,
@@ -104,11 +113,12 @@ export class PyDocument {
     const old = this.tree;
     this.tree = this.parseOrThrow(text, old);
     if (old !== this.tree) old.delete();
-    const previous = this.units;
     this.text = text;
     this.starts = starts;
     this.version++;
-    this.rebuildUnits(previous);
+    const byStart = new Map<number, { unit: Unit; start: number; end: number }>();
+    for (const m of moved) if (m) byStart.set(m.start, m);
+    this.rebuildUnits(byStart);
   }
 
   dispose(): void {
@@ -121,14 +131,12 @@ export class PyDocument {
     return tree;
   }
 
-  private rebuildUnits(previous: Unit[]): void {
-    // Units with identical text are interchangeable, so index the old ones by text.
-    const reusable = new Map<string, Unit[]>();
-    for (const u of previous) {
-      const list = reusable.get(u.text);
-      if (list) list.push(u);
-      else reusable.set(u.text, [u]);
-    }
+  /**
+   * Top-level statements of the new tree. A unit untouched by the edits (it ends before the
+   * first edited offset or starts after it) that tree-sitter still parses with the same extent is
+   * reused, shifted, without crossing into wasm for its subtree again.
+   */
+  private rebuildUnits(reusable: Map<number, { unit: Unit; start: number; end: number }>): void {
     const units: Unit[] = [];
     const cursor = this.tree.rootNode.walk();
     try {
@@ -136,17 +144,15 @@ export class PyDocument {
         do {
           if (cursor.nodeType === 'comment') continue;
           const start = cursor.startIndex;
-          const unitText = this.text.slice(start, cursor.endIndex);
-          const startRow = cursor.startPosition.row;
-          const startCol = cursor.startPosition.column;
-          const candidates = reusable.get(unitText);
-          const idx = candidates ? candidates.findIndex((c) => c.node.startCol === startCol) : -1;
-          if (candidates && idx >= 0) {
-            const reused = candidates.splice(idx, 1)[0]!;
-            shift(reused.node, start - reused.node.start, startRow - reused.node.startRow);
-            units.push(reused);
+          const end = cursor.endIndex;
+          const candidate = reusable.get(start);
+          if (candidate && candidate.end === end) {
+            const node = candidate.unit.node;
+            const startRow = cursor.startPosition.row;
+            shift(node, start - node.start, startRow - node.startRow);
+            units.push(candidate.unit.text.length === end - start ? candidate.unit : { node, text: this.text.slice(start, end) });
           } else {
-            units.push({ node: mirror(cursor), text: unitText });
+            units.push({ node: mirror(cursor), text: this.text.slice(start, end) });
           }
         } while (cursor.gotoNextSibling());
       }
