@@ -72,6 +72,8 @@ export interface FunctionFacts {
   handler?: HandlerInfo;
   calls: TableCall[];
   returns: ReturnFact[];
+  /** `raise X(...)` statements with the value of the raised expression (HTTPException details...). */
+  raises: ReturnFact[];
   /** Subject reads inside the body (g.user, get_jwt_identity(), authorizer claims, auth calls). */
   subjectReads: Source[];
   /** Guard helpers called (count as a subject presence for DG102). */

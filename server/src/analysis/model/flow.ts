@@ -51,6 +51,7 @@ const MAX_DEPTH = 120;
 export class FlowAnalyzer {
   readonly calls: TableCall[] = [];
   readonly returns: ReturnFact[] = [];
+  readonly raises: ReturnFact[] = [];
   readonly subjectReads: Source[] = [];
   readonly guardCalls: SyntaxNode[] = [];
   /** Helper mode: pairs of param indexes compared by a guard (-1 = subject). */
@@ -80,6 +81,7 @@ export class FlowAnalyzer {
       fn: this.fn!,
       calls: this.calls,
       returns: this.returns,
+      raises: this.raises,
       subjectReads: this.subjectReads,
       guardCalls: this.guardCalls,
     };
@@ -139,7 +141,7 @@ export class FlowAnalyzer {
       }
       case 'raise_statement': {
         const expr = stmt.children.find((c) => c.named);
-        if (expr) this.eval(expr, state);
+        if (expr) this.raises.push({ node: stmt, value: this.eval(expr, state) });
         state.terminated = true;
         return;
       }
@@ -274,7 +276,7 @@ export class FlowAnalyzer {
       if (c.type === 'except_clause' || c.type === 'except_group_clause') {
         const env = new Map(state.env);
         const alias = c.children.find((x) => x.field === 'alias') ?? asAlias(c);
-        if (alias) env.set(this.t(alias), { obj: 'exception' });
+        if (alias) env.set(this.t(alias), { obj: 'exception', error: { id: `error:${alias.start}`, label: `the exception \`${this.t(alias)}\``, node: alias } });
         const s: State = { env, verified: new Set(beforeVerified), terminated: false };
         this.execBlock(c.children.find((x) => x.type === 'block'), s);
         branches.push(s);
@@ -1074,6 +1076,9 @@ export class FlowAnalyzer {
         break;
     }
     if (FRESH_CALL.test(q)) return { fresh: node };
+    if (/^traceback\.(format_exc|format_exception|format_tb|format_stack|print_exc)$/.test(q) || q === 'sys.exc_info') {
+      return { error: { id: `error:${node.start}`, label: `\`${q}()\``, node } };
+    }
     if (/^(fastapi\.)?(Depends|Security)$/.test(q)) return EMPTY;
     void state;
     return undefined;

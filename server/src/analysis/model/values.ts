@@ -62,6 +62,8 @@ export interface Value {
   dbWhole?: Map<number, DbLevel>;
   /** Any value derived from a read's result (for fetch-then-check). */
   dbFrom?: number[];
+  /** Exception text or DynamoDB error detail (`str(e)`, `e.response["Error"]`, `traceback.format_exc()`). */
+  error?: Source;
   /** For read results: the value of the key they were fetched with (a check of the item's owner verifies it). */
   keyedBy?: Value;
   dict?: DictEntry[];
@@ -106,6 +108,8 @@ export function join(a: Value, b: Value): Value {
   if (a.filtered && b.filtered) out.filtered = true;
   const fresh = a.fresh ?? b.fresh;
   if (fresh) out.fresh = fresh;
+  const error = a.error ?? b.error;
+  if (error) out.error = error;
   if (a.constant && b.constant) out.constant = true;
   if (a.dbWhole || b.dbWhole) out.dbWhole = new Map([...(a.dbWhole ?? []), ...(b.dbWhole ?? [])]);
   const dbFrom = unionBy(a.dbFrom, b.dbFrom, (x) => x);
@@ -156,6 +160,7 @@ export function derived(v: Value): Value {
   if (v.dbFrom) out.dbFrom = v.dbFrom;
   if (v.keyedBy) out.keyedBy = v.keyedBy;
   if (v.fresh) out.fresh = v.fresh;
+  if (v.error) out.error = v.error;
   if (v.constant) out.constant = true;
   return out;
 }
