@@ -16,7 +16,7 @@ interface Cache {
   contextKey: string;
   /** Function text -> facts, valid while the summaries of the file's functions are unchanged. */
   functions: Map<string, { facts: FunctionFacts; className: string; summariesKey: string }>;
-  summaries: Map<string, FunctionSummary>;
+  summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary }>;
 }
 
 const caches = new WeakMap<PyDocument, Cache>();
@@ -66,12 +66,12 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
       if (!fn) return undefined;
       const key = textOf(text, fn.outer);
       const cached = currentCache.summaries.get(key);
-      if (cached) return cached;
+      if (cached && cached.outer === fn.outer) return cached.summary;
       if (inProgress.has(name)) return undefined;
       inProgress.add(name);
       try {
         const s = summarize(ctx, fn);
-        currentCache.summaries.set(key, s);
+        currentCache.summaries.set(key, { outer: fn.outer, summary: s });
         return s;
       } finally {
         inProgress.delete(name);
@@ -95,7 +95,9 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
     const cached = currentCache.functions.get(key);
-    if (cached && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+    // Same node objects, not just the same text: facts point into the mirrored tree, and a unit
+    // mirrored again (the parse around it changed) must not be served facts about its old nodes.
+    if (cached && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
       functions.push(cached.facts);
       continue;
     }

@@ -376,22 +376,24 @@ export class FlowAnalyzer {
   private comparePairs(cond: SyntaxNode, state: State): { mismatch: Pair[]; match: Pair[] } {
     const mismatch: Pair[] = [];
     const match: Pair[] = [];
-    const walk = (n: SyntaxNode, negated: boolean, inOr: boolean, inAnd: boolean) => {
+    const walk = (n: SyntaxNode, negated: boolean, inOr: boolean, inAnd: boolean, depth = 0) => {
+      // Generated code can chain thousands of `or`s; a guard is never that deep.
+      if (depth > MAX_DEPTH) return;
       switch (n.type) {
         case 'parenthesized_expression': {
           const inner = n.children.find((c) => c.named);
-          if (inner) walk(inner, negated, inOr, inAnd);
+          if (inner) walk(inner, negated, inOr, inAnd, depth + 1);
           return;
         }
         case 'not_operator': {
           const arg = field(n, 'argument');
-          if (arg) walk(arg, !negated, inAnd, inOr);
+          if (arg) walk(arg, !negated, inAnd, inOr, depth + 1);
           return;
         }
         case 'boolean_operator': {
           const op = n.children.find((c) => !c.named)?.type;
           const isOr = (op === 'or') !== negated;
-          for (const side of [field(n, 'left'), field(n, 'right')]) if (side) walk(side, negated, isOr, !isOr);
+          for (const side of [field(n, 'left'), field(n, 'right')]) if (side) walk(side, negated, isOr, !isOr, depth + 1);
           return;
         }
         case 'comparison_operator': {

@@ -112,12 +112,15 @@ export class PyDocument {
     }
     const old = this.tree;
     this.tree = this.parseOrThrow(text, old);
+    // Regions whose structure changed, even far from the edit (an opened string or bracket
+    // re-lexes what follows): units there are mirrored again however unchanged their text is.
+    const changed = old !== this.tree ? this.tree.getChangedRanges(old).map((r) => [r.startIndex, r.endIndex] as const) : [];
     if (old !== this.tree) old.delete();
     this.text = text;
     this.starts = starts;
     this.version++;
     const byStart = new Map<number, { unit: Unit; start: number; end: number }>();
-    for (const m of moved) if (m) byStart.set(m.start, m);
+    for (const m of moved) if (m && !changed.some(([s, e]) => m.start <= e && s <= m.end)) byStart.set(m.start, m);
     this.rebuildUnits(byStart);
   }
 
