@@ -9,7 +9,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, type ShowDocumentationArgs } from '../../server/out/protocol';
+import { Commands, Names, type ShowDocumentationArgs } from '../../server/out/protocol';
 import { scanWorkspace } from './scanWorkspace';
 import { StatusItem } from './status';
 
@@ -101,7 +101,7 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
       { scheme: 'untitled', language: 'python' },
     ],
     synchronize: {
-      configurationSection: 'dynamoGuard',
+      configurationSection: Names.settingsSection,
       fileEvents: pyprojectWatcher,
     },
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.

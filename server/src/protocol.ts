@@ -21,6 +21,16 @@ export interface DynamoGuardSettings {
   maxFileSizeKb: number;
 }
 
+/** Names both sides (and any other LSP client) rely on. */
+export const Names = {
+  /** `workspace/configuration` section and VS Code settings prefix. */
+  settingsSection: 'dynamoGuard',
+  /** `Diagnostic.source`. */
+  diagnosticSource: 'DynamoGuard',
+  /** Code action kind of "fix all safe DynamoGuard fixes" (`editor.codeActionsOnSave`). */
+  fixAllKind: 'source.fixAll.dynamoGuard',
+} as const;
+
 export const Commands = {
   scanWorkspace: 'dynamoGuard.scanWorkspace',
   showDocumentation: 'dynamoGuard.showDocumentation',

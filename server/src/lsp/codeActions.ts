@@ -18,13 +18,13 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkText, ruleDocPath, withSuppression, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
-import { Commands, type ShowDocumentationArgs } from '../protocol';
+import { Commands, Names, type ShowDocumentationArgs } from '../protocol';
 import { DIAGNOSTIC_SOURCE, sameRange } from './convert';
 import type { DiagnosticsEngine, Snapshot } from './diagnostics';
 import type { DocumentStore } from './documents';
 
 /** Our fix-all kind; a sub-kind of source.fixAll so `codeActionsOnSave: {"source.fixAll": ...}` runs it. */
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.dynamoGuard`;
+export const FIX_ALL_KIND = Names.fixAllKind;
 
 export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, FIX_ALL_KIND];
 

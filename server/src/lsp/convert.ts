@@ -2,10 +2,11 @@
 // lines, UTF-16 columns), so only severity and decoration change here.
 
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { Names } from '../protocol';
 import { ruleDocUrl, type Finding, type Range, type Severity } from '../analysis';
 
 /** `source` of every diagnostic we publish; code actions only touch diagnostics carrying it. */
-export const DIAGNOSTIC_SOURCE = 'DynamoGuard';
+export const DIAGNOSTIC_SOURCE = Names.diagnosticSource;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -6,10 +6,10 @@
 import * as path from 'path';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { DEFAULT_SETTINGS, loadConfig, mergeSettings } from '../analysis';
-import type { DynamoGuardSettings } from '../protocol';
+import { Names, type DynamoGuardSettings } from '../protocol';
 
 /** The `workspace/configuration` section; VS Code's settings are `dynamoGuard.*`. */
-export const SETTINGS_SECTION = 'dynamoGuard';
+export const SETTINGS_SECTION = Names.settingsSection;
 
 export type EditorSettings = Partial<DynamoGuardSettings>;
 
