@@ -105,8 +105,9 @@ const expressionGuts = [
 
 // Quoted identifiers and string literals stop at either quote kind and at a backslash: the Python
 // string's closing quote must never be swallowed, and we cannot know which quote that is here.
+// They also stop at braces so that `'{pk}'` in an f-string still shows the replacement field.
 const quoted = (open, close, name, edge) => ({
-  match: `(${open})([^"'\\\\\\n]*)(${close})`,
+  match: `(${open})([^"'{}\\\\\\n]*)(${close})`,
   name,
   captures: {
     1: { name: `punctuation.definition.${edge}.begin.dynamodb` },
@@ -289,7 +290,9 @@ function buildGrammar() {
     ],
     name: 'DynamoDB expressions in Python strings',
     scopeName: SCOPE_NAME,
-    injectionSelector: 'L:source.python -comment -string -meta.fstring.python',
+    // f-string text is tokenized inside `meta.fstring.python` without a `string` scope on the rule;
+    // a default value in `def f(FilterExpression="...")` belongs to MagicPython's parameter rules.
+    injectionSelector: 'L:source.python -comment -string -meta.fstring.python -meta.function.parameters.python',
     patterns: [
       { include: '#expression-keyword-argument' },
       { include: '#expression-dict-entry' },

@@ -81,6 +81,20 @@ table.scan(FilterExpression="kind IN (:a, :b) AND n >= :min AND n <= :max AND m 
 #                                                                 ^^ keyword.operator.comparison.dynamodb
 #                                                                               ^ keyword.operator.comparison.dynamodb
 #                                                                                          ^ keyword.operator.comparison.dynamodb
+params = dict(TableName="users", FilterExpression="#a = :a")
+#                       ^^^^^^^ - meta.expression.dynamodb meta.statement.partiql.dynamodb
+#                                                  ^^ variable.other.expression-name.dynamodb
+UpdateExpression = "SET a = :a"
+# <---------------- variable.parameter.function-call.python
+#                   ^^^ string.quoted.single.python meta.expression.dynamodb keyword.control.dynamodb
+UpdateExpression += " REMOVE b"
+#                     ^^^^^^ - meta.expression.dynamodb meta.statement.partiql.dynamodb
+async def fetch(table):
+# <----- storage.type.function.async.python
+#     ^^^ storage.type.function.python
+    return await table.query(KeyConditionExpression="pk = :pk")
+#          ^^^^^ keyword.control.flow.python
+#                                                         ^^^ variable.parameter.expression-value.dynamodb
 
 def handler(event, context):
 # <--- storage.type.function.python

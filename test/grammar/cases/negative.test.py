@@ -33,7 +33,9 @@ Statements = "SELECT"
 statement = "SELECT * FROM t"
 #            ^^^^^^ - meta.expression.dynamodb meta.statement.partiql.dynamodb
 def build(KeyConditionExpression=None, x="SET a"):
+#         ^^^^^^^^^^^^^^^^^^^^^^ variable.parameter.function.language.python
 #                                ^^^^ constant.language.python
+#                                    ^ punctuation.separator.parameters.python
 #                                        ^^^^^^^ string.quoted.single.python - meta.expression.dynamodb meta.statement.partiql.dynamodb
     return {"ConditionExpression": cond} if cond else {"x": "AND"}
 #   ^^^^^^ keyword.control.flow.python

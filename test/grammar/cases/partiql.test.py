@@ -49,12 +49,22 @@ client.execute_statement(Statement=f"DELETE FROM {table} WHERE pk = ? AND begins
 #                                                ^ constant.character.format.placeholder.other.python
 #                                                                         ^^^^^^^^^^^ support.function.dynamodb
 #                                                                                                ^^^^^^ support.function.dynamodb
+client.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = '{pk}' AND n = ?")
+#                                                    ^ constant.character.format.placeholder.other.python
+#                                                  ^^ constant.character.escape.python
+#                                                                          ^ constant.character.format.placeholder.other.python
+#                                                                           ^^ - string.quoted.single.dynamodb
+#                                                                                        ^ variable.parameter.positional.dynamodb
 client.execute_statement(Statement="SELECT a FROM t WHERE contains(tags, ?) OR size(s) > 2 OR attribute_type(a, 'S') ORDER BY sk DESC")
 #                                                         ^^^^^^^^ support.function.dynamodb
 #                                                                              ^^^^ support.function.dynamodb
 #                                                                                             ^^^^^^^^^^^^^^ support.function.dynamodb
 #                                                                                                                    ^^^^^^^^ keyword.control.dynamodb
 #                                                                                                                                ^^^^ keyword.control.dynamodb
+client.execute_statement(Statement="SELECT a FROM t WHERE n / 2 > ? OR s || \'x\' = ?")
+#                                                           ^ keyword.operator.arithmetic.dynamodb
+#                                                                        ^^ keyword.operator.arithmetic.dynamodb
+#                                                                           ^^^^^ string.quoted.single.dynamodb
 client.execute_statement(Statement="SELECT a FROM t WHERE a <> ? AND b != ? AND c == ?")
 #                                                           ^^ keyword.operator.comparison.dynamodb
 #                                                                      ^^ keyword.operator.comparison.dynamodb

@@ -99,4 +99,5 @@ table.query(KeyConditionExpression="pk = :pk
 #                                        ^^^ variable.parameter.expression-value.dynamodb
 x = "SET a = :b"
 #    ^^^ - meta.expression.dynamodb meta.statement.partiql.dynamodb
-# <- - invalid.illegal.newline.python
+# <- - string.quoted.single.python meta.expression.dynamodb
+# ^ keyword.operator.assignment.python
