@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from common.auth import get_current_user
 from common.db import NOTES_OWNER_INDEX, notes_table, users_table
@@ -42,23 +42,25 @@ def utc_now() -> str:
 class ProfileUpdate(BaseModel):
     """Body of PATCH /users/{user_id}. Extra keys are kept so clients can store custom fields."""
 
-    model_config = ConfigDict(extra="allow")
-
     display_name: str | None = None
     bio: str | None = None
+
+    class Config:
+        extra = "allow"
 
 
 class ProfileEdit(BaseModel):
     """Body of PUT /users/{user_id}/profile: only the editable fields, nothing else."""
 
-    model_config = ConfigDict(extra="forbid")
-
     display_name: str | None = Field(default=None, min_length=1, max_length=80)
     bio: str | None = Field(default=None, max_length=500)
 
+    class Config:
+        extra = "forbid"
+
 
 class NoteIn(BaseModel):
-    note_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    note_id: str = Field(min_length=1, max_length=64, regex=r"^[A-Za-z0-9_-]+$")
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(default="", max_length=10_000)
 
@@ -97,25 +99,17 @@ def get_user(user_id: str, current_user: dict = Depends(get_current_user)):
 
 @app.patch("/users/{user_id}")
 def update_user(user_id: str, payload: ProfileUpdate, current_user: dict = Depends(get_current_user)):
-    # Flaws: every key of the payload is written (mass assignment: {"role": "admin"} works), the
-    # target user is not checked against the caller, the update creates missing users (no
-    # condition), the expression is assembled from client-chosen names, and DynamoDB's error
-    # text is echoed to the client.
-    fields = payload.model_dump(exclude_none=True)
-    if not fields:
-        raise HTTPException(status_code=400, detail="Nothing to update")
-    update_expr = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+    # Flaws: any signed-in user can change any profile (no ownership check); every key of the
+    # body is merged into the stored item (mass assignment: {"role": "admin"} is saved, since
+    # the model keeps extra keys); and DynamoDB's error text is echoed to the client.
+    user = users_table.get_item(Key={"user_id": user_id}).get("Item")
+    if user is None:
+        raise HTTPException(status_code=404, detail="User not found")
     try:
-        resp = users_table.update_item(
-            Key={"user_id": user_id},
-            UpdateExpression=update_expr,
-            ExpressionAttributeNames={f"#{name}": name for name in fields},
-            ExpressionAttributeValues={f":{name}": value for name, value in fields.items()},
-            ReturnValues="ALL_NEW",
-        )
+        users_table.put_item(Item={**user, **payload.dict(exclude_none=True), "updated_at": utc_now()})
     except ClientError as e:
         raise HTTPException(status_code=500, detail=str(e))
-    return resp["Attributes"]
+    return {"user_id": user_id, "updated": True}
 
 
 @app.put("/users/{user_id}/profile")
@@ -185,7 +179,8 @@ def get_note(note_id: str):
 @app.post("/notes", status_code=status.HTTP_201_CREATED)
 def create_note(note: NoteIn, current_user: dict = Depends(get_current_user)):
     # Flaw: the client picks the note id and put_item has no condition, so posting an existing
-    # id silently replaces someone else's note (and takes it over).
+    # id silently replaces someone else's note (and takes it over). The error handling below is
+    # ready for a failed condition; the condition itself was forgotten.
     now = utc_now()
     item = {
         "note_id": note.note_id,
@@ -196,7 +191,13 @@ def create_note(note: NoteIn, current_user: dict = Depends(get_current_user)):
         "created_at": now,
         "updated_at": now,
     }
-    notes_table.put_item(Item=item)
+    try:
+        notes_table.put_item(Item=item)
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise HTTPException(status_code=409, detail="Note already exists") from None
+        logger.exception("create_note failed for %s", note.note_id)
+        raise HTTPException(status_code=500, detail="Database error") from None
     return item
 
 
@@ -228,6 +229,13 @@ def update_note(note_id: str, note: NoteEdit, current_user: dict = Depends(get_c
 
 @app.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_note(note_id: str, current_user: dict = Depends(get_current_user)):
-    # Flaw: any signed-in user deletes any note: no ownership check, no condition.
-    notes_table.delete_item(Key={"note_id": note_id})
+    # Flaw: any signed-in user deletes any note: no ownership check, no condition (so the
+    # ConditionalCheckFailedException branch below never runs).
+    try:
+        notes_table.delete_item(Key={"note_id": note_id})
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise HTTPException(status_code=404, detail="Note not found") from None
+        logger.exception("delete_note failed for %s", note_id)
+        raise HTTPException(status_code=500, detail="Database error") from None
     return Response(status_code=status.HTTP_204_NO_CONTENT)

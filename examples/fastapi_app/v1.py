@@ -4,18 +4,24 @@ They look careful (ownership checks, projections, condition expressions) yet eac
 bug that only shows up when DynamoDB sees the request: an unused expression value, a reserved
 word used as an attribute name, an error message echoed to the client. DynamoDB answers the
 first two with a ValidationException, so those endpoints fail on every call.
+
+The only additions to the published code are the `logger.exception(...)` calls, so that the
+DynamoDB errors hidden behind "Database error" can be seen in the server log.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 from botocore.exceptions import ClientError
 from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from common.auth import get_current_user_id
 from common.db import NOTES_TABLE, USERS_TABLE, dynamodb
+
+logger = logging.getLogger("notes_api.v1")
 
 router = APIRouter(prefix="/v1", tags=["v1"])
 
@@ -33,11 +39,12 @@ class UserQuery(BaseModel):
 
 
 class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     user_id: str
     email: str
     status: str
+
+    class Config:
+        orm_mode = True
 
 
 class NoteDataUpdate(BaseModel):
@@ -99,6 +106,7 @@ def update_profile(user_id: str, payload: ProfileUpdate, subject_id: str = Depen
     except ClientError as e:
         if e.response["Error"]["Code"] == "ConditionalCheckFailedException":
             raise HTTPException(status_code=404, detail="Item not found or condition failed")
+        logger.exception("update_profile failed for %s", user_id)
         raise HTTPException(status_code=500, detail="Database error")
     return {"status": "ok"}
 
@@ -119,6 +127,7 @@ def get_user(user_id: str, query: UserQuery = Depends(UserQuery)):
             raise HTTPException(status_code=404, detail="User not found")
         return item
     except Exception:
+        logger.exception("get_user failed for %s", safe_id)
         raise HTTPException(status_code=500, detail="Database error")
 
 

@@ -34,11 +34,16 @@ PUBLIC_PROFILE = "user_id, display_name, bio, theme, created_at"
 POST_FIELDS = "user_id, post_id, title, body, created_at"
 
 
+# DynamoDB errors that the request caused, as HTTP statuses; anything else is a server error.
+CLIENT_ERROR_STATUS = {"ValidationException": 400, "ConditionalCheckFailedException": 409}
+
+
 @app.errorhandler(ClientError)
 def dynamodb_error(e: ClientError):
-    # Flaw: DynamoDB's own error code and message (table names, key schema, expression
-    # details) are sent to the client.
-    return jsonify(error=e.response["Error"]["Message"], code=e.response["Error"]["Code"]), 500
+    # Flaw: DynamoDB's own error message (table names, key schema, expression details) is sent
+    # to the client.
+    code = e.response["Error"]["Code"]
+    return jsonify(error=e.response["Error"]["Message"], code=code), CLIENT_ERROR_STATUS.get(code, 500)
 
 
 @app.route("/api/users/<user_id>")
@@ -76,9 +81,9 @@ def get_own_profile():
 @login_required
 def update_profile():
     # Scoped to the caller and allow-listed, but: with no allowed field in the body the
-    # expression is just "SET " (the startswith check below is always false, so DynamoDB
-    # answers with a ValidationException), and without a condition the update creates the
-    # profile when it does not exist.
+    # expression is just "SET " (the startswith check below is always true, so its 400 never
+    # happens and DynamoDB answers with a ValidationException), and without a condition the
+    # update creates the profile when it does not exist.
     current_user_id = g.user["user_id"]
     data = request.get_json()
     # Filter to only allowed fields

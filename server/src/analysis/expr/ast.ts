@@ -118,7 +118,7 @@ export interface ExprError extends Span {
   code:
     | 'empty' | 'syntax' | 'parens' | 'unknownFunction' | 'arity' | 'needsPath' | 'misusedFunction'
     | 'distinct' | 'notCondition' | 'notOperand' | 'keyCondition' | 'clauseRepeated' | 'pathOverlap'
-    | 'pathConflict';
+    | 'pathConflict' | 'operandType';
   message: string;
 }
 

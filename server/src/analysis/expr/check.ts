@@ -2,7 +2,8 @@ import type { ExprError, ExprKind, NameRef, ParsedRoot, Span } from './ast';
 import { CONDITION_KEYWORDS, tokenize, UPDATE_KEYWORDS, type Token } from './lexer';
 import { parseCondition, parseProjection, parseUpdate, type ParseResult } from './parser';
 import { isReservedWord } from './reservedWords';
-import { validateCondition, validateKeyCondition, validateProjection, validateUpdate, type NameResolver } from './validate';
+import { validateKeyCondition } from './keyCondition';
+import { pathHead, pathsOf, pathText, validateCondition, validateProjection, validateUpdate, type NameResolver } from './validate';
 
 // The request-level verdict shared by DG402/DG403/DG404 and the differential test against
 // dynalite: given the expressions of one DynamoDB request and what is statically known about its
@@ -21,13 +22,20 @@ export type DictState =
   /** `entries`: key -> string value when known (for names). `complete`: no other key can be present. */
   | { state: 'known'; entries: Map<string, string | undefined>; complete: boolean };
 
+/** The DynamoDB operation the expressions are sent with. */
+export type Operation = 'query' | 'scan' | 'get' | 'put' | 'update' | 'delete' | 'other';
+
 export interface RequestSpec {
+  operation?: Operation;
   exprs: ExprSpec[];
   /** Some expression argument of the request is not a known string (built dynamically, a conditions builder). */
   opaque?: boolean;
   names: DictState;
   values: DictState;
-  /** Key schema [partition, sort?] the key condition is checked against (table queries only). */
+  /**
+   * Key schema [partition, sort?] of what the request reads or writes, when known (a table whose
+   * create_table call is visible; not an index): key conditions, filters and key paths are checked against it.
+   */
   keySchema?: readonly string[];
 }
 
@@ -158,8 +166,39 @@ export function checkRequest(req: RequestSpec): { issues: Issue[]; analyses: Exp
     }
   });
 
+  schemaIssues(req, analyses, resolve, issues);
   placeholderIssues(req, analyses, issues);
   return { issues, analyses };
+}
+
+/** Rules that depend on the key schema: key attributes are scalars, not filtered in a Query, never updated. */
+function schemaIssues(req: RequestSpec, analyses: ExprAnalysis[], resolve: NameResolver, issues: Issue[]): void {
+  const op = req.operation;
+  if (!req.keySchema?.length || !op) return;
+  const keys = new Set(req.keySchema);
+  analyses.forEach((a, expr) => {
+    if (!a.root || a.errors.length) return;
+    const kind = a.spec.kind;
+    const label = EXPRESSION_LABEL[kind];
+    const push = (code: string, span: Span, detail: string) =>
+      issues.push({ rule: 'DG404', messageId: 'invalid', data: { detail, expression: label, code }, expr, span: { start: span.start, end: span.end } });
+    const scalarsChecked = (kind === 'projection' && (op === 'get' || op === 'query' || op === 'scan')) ||
+      (kind === 'filter' && (op === 'query' || op === 'scan')) || (kind === 'update' && op === 'update');
+    for (const p of pathsOf(a.root)) {
+      const head = pathHead(p, resolve);
+      if (head === undefined || !keys.has(head)) continue;
+      if (scalarsChecked && p.elements.length > 1) push('keyPath', p, `\`${pathText(p)}\` looks inside the key attribute \`${head}\`: key attributes are scalars`);
+      else if (kind === 'filter' && op === 'query') push('keyInFilter', p, `a Query's FilterExpression cannot use the key attribute \`${head}\`: put that condition in KeyConditionExpression`);
+    }
+    if (a.root.type === 'update') {
+      for (const c of a.root.clauses) {
+        for (const action of c.actions) {
+          const head = pathHead(action.path, resolve);
+          if (head !== undefined && keys.has(head)) push('keyUpdate', action.path, `\`${head}\` is part of the table's key and cannot be updated (${c.keyword})`);
+        }
+      }
+    }
+  });
 }
 
 function placeholderIssues(req: RequestSpec, analyses: ExprAnalysis[], issues: Issue[]): void {

@@ -34,8 +34,6 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly keywords: ReadonlySet<string>,
-    /** Condition grammar: bare path names must start with a letter (update/projection also allow `_`). */
-    private readonly letterStart: boolean,
   ) {
     this.toks = tokenize(text);
   }
@@ -105,7 +103,6 @@ class Parser {
     }
     if (t.kind !== 'name') this.fail(t, 'an attribute name');
     if (this.isKw(t)) this.fail(t, `an attribute name ("${t.text}" is a keyword here; use an #placeholder)`);
-    if (this.letterStart && t.text.startsWith('_')) this.fail(t, 'an attribute name starting with a letter (use an #placeholder)');
     this.next();
     this.names.push({ name: t.text, start: t.start, end: t.end });
     return { kind: 'name', name: t.text, start: t.start, end: t.end };
@@ -323,16 +320,16 @@ class Parser {
 
 /** Condition, filter and key-condition expressions. */
 export function parseCondition(text: string): ParseResult<ExprNode> {
-  const p = new Parser(text, CONDITION_KEYWORDS, true);
+  const p = new Parser(text, CONDITION_KEYWORDS);
   return p.run(() => p.or());
 }
 
 export function parseUpdate(text: string): ParseResult<UpdateExpression> {
-  const p = new Parser(text, UPDATE_KEYWORDS, false);
+  const p = new Parser(text, UPDATE_KEYWORDS);
   return p.run(() => p.update());
 }
 
 export function parseProjection(text: string): ParseResult<ProjectionExpression> {
-  const p = new Parser(text, new Set(), false);
+  const p = new Parser(text, new Set());
   return p.run(() => p.projection());
 }

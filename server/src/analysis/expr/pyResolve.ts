@@ -1,5 +1,5 @@
 import { field, type SyntaxNode } from '../parse/syntax';
-import { constantString, decodeLiteral, isStringLiteral, unparenthesize, type DecodedLiteral } from './pyLiteral';
+import { decodeLiteral, isStringLiteral, unparenthesize, type DecodedLiteral } from './pyLiteral';
 
 // Static resolution of the Python values an expression check needs: the string literal bound to
 // a name a few lines above the call (`expr = "SET #n = :n"`), and the entries of a dict built in
@@ -10,8 +10,10 @@ import { constantString, decodeLiteral, isStringLiteral, unparenthesize, type De
 export interface Scope {
   /** The function definition the call is in, if any. */
   fn?: SyntaxNode;
-  /** Top-level statements of the module. */
+  /** Top-level statements of the module (not defs, classes or imports). */
   module: SyntaxNode[];
+  /** Every top-level unit, functions included (where a module-level dict could be mutated). */
+  units: SyntaxNode[];
   doc: string;
 }
 
@@ -61,6 +63,23 @@ function occurrences(root: SyntaxNode, name: string, doc: string): SyntaxNode[] 
   return out;
 }
 
+/** Every identifier named `name` in `root`, nested scopes included. */
+function allIdentifiers(root: SyntaxNode, name: string, doc: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') {
+      const p = n.parent;
+      const isName = p && ((p.type === 'keyword_argument' && n.field === 'name') || (p.type === 'attribute' && n.field === 'attribute'));
+      if (!isName && doc.slice(n.start, n.end) === name) out.push(n);
+      continue;
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return out;
+}
+
 type Occurrence =
   | { kind: 'assign'; node: SyntaxNode; rhs: SyntaxNode; statement: SyntaxNode }
   | { kind: 'binding'; node: SyntaxNode }
@@ -81,7 +100,7 @@ function classify(n: SyntaxNode): Occurrence {
   if (p.type === 'augmented_assignment' && n.field === 'left') return { kind: 'binding', node: n };
   if ((p.type === 'for_statement' || p.type === 'for_in_clause') && n.field === 'left') return { kind: 'binding', node: n };
   if (p.type === 'named_expression' && n.field === 'name') return { kind: 'binding', node: n };
-  if (PARAM_PARENTS.has(p.type) && n.field === 'name') return { kind: 'binding', node: n };
+  if (PARAM_PARENTS.has(p.type) && n.field !== 'value') return { kind: 'binding', node: n };
   if (PATTERN_PARENTS.has(p.type)) return { kind: 'binding', node: n };
   if ((p.type === 'function_definition' || p.type === 'class_definition') && n.field === 'name') return { kind: 'binding', node: n };
   if ((p.type === 'tuple' || p.type === 'list') && p.field === 'left') return { kind: 'binding', node: n };
@@ -119,7 +138,8 @@ function bindingsOf(name: string, scope: Scope, at: SyntaxNode): Bindings {
   if (!binds.length) return { occurrences: occ, where: 'none' };
   const out: Bindings = { occurrences: occ, where: 'module' };
   const only = binds.length === 1 ? binds[0]! : undefined;
-  if (only?.kind === 'assign' && only.statement.parent?.type === 'module') out.single = only;
+  // Mirrored top-level statements have no parent: only an unconditional module-level binding counts.
+  if (only?.kind === 'assign' && only.statement.parent === null) out.single = only;
   return out;
 }
 
@@ -210,9 +230,14 @@ export function resolveDict(node: SyntaxNode, scope: Scope, at: SyntaxNode, dept
   if (!base) return undefined;
   const out: ResolvedDict = { entries: [...base.entries], complete: base.complete };
   if (base.literal) out.literal = base.literal;
-  const uses = b.occurrences.filter((o) => o.kind === 'use' && o.node !== n);
+  let uses = b.occurrences.filter((o) => o.kind === 'use' && o.node !== n).map((o) => o.node);
+  if (b.where === 'module') {
+    // A module-level dict may be changed by any function: look everywhere (shadowing only makes us quieter).
+    const binding = b.single.node;
+    uses = scope.units.flatMap((u) => allIdentifiers(u, name, doc)).filter((x) => x !== n && x !== binding);
+  }
   for (const u of uses) {
-    const effect = useEffect(u.node, scope, at);
+    const effect = useEffect(u, scope, at);
     if (effect === 'unknown') out.complete = false;
     else if (effect !== 'read') out.entries.push(effect);
   }

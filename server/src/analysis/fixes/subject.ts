@@ -58,31 +58,42 @@ function accessorFor(facts: FileFacts, param: string, authFn: string | undefined
   let n = 0;
   for (const [a, c] of uses) if (c > n) [best, n] = [a, c];
   if (best) return { accessor: best, guessed: false };
-  const fn = authFn ? facts.module.topFunctions.get(authFn) : undefined;
-  if (fn) {
-    const ret = fn.returnType ? textOf(facts.text, fn.returnType) : '';
-    if (/^(str|int|UUID|uuid\.UUID)$/.test(ret)) return { accessor: '', guessed: false };
-    let accessor: string | undefined;
-    visit(fn.body, (n) => {
-      if (accessor !== undefined) return false;
-      if (n.type === 'return_statement') {
-        const v = n.children.find((c) => c.named);
-        if (v?.type === 'dictionary') {
-          const keys = v.children.filter((c) => c.type === 'pair').map((p) => textOf(facts.text, field(p, 'key')!).replace(/^["']|["']$/g, ''));
-          const k = PREFERRED_KEYS.find((x) => keys.includes(x));
-          if (k) accessor = `[${pyString(k, facts)}]`;
-        } else if (v?.type === 'string' || v?.type === 'subscript') {
-          accessor = '';
-        }
-      }
-      return undefined;
-    });
-    if (accessor !== undefined) return { accessor, guessed: false };
-    const cls = ret ? facts.module.classes.get(ret) : undefined;
-    const f = cls?.fields.find((x) => PREFERRED_KEYS.includes(x));
-    if (f) return { accessor: `.${f}`, guessed: false };
-  }
+  const local = authFn ? authFunctionShape(facts, authFn) : undefined;
+  if (local !== undefined) return { accessor: local, guessed: false };
+  const remote = authFn ? facts.workspace?.authAccessor?.(authFn) : undefined;
+  if (remote !== undefined) return { accessor: remote, guessed: false };
   return { accessor: '.id', guessed: true };
+}
+
+/**
+ * How to get the caller's id out of what auth function `name` (defined in this file) returns:
+ * '' for a plain id, `["user_id"]` for a dict, `.user_id` for a model; undefined when unknown.
+ * Exported into the workspace index so other modules' fixes use the same shape.
+ */
+export function authFunctionShape(facts: FileFacts, name: string): string | undefined {
+  const fn = facts.module.topFunctions.get(name);
+  if (!fn) return undefined;
+  const ret = fn.returnType ? textOf(facts.text, fn.returnType) : '';
+  if (/^(str|int|UUID|uuid\.UUID)$/.test(ret)) return '';
+  let accessor: string | undefined;
+  visit(fn.body, (n) => {
+    if (accessor !== undefined) return false;
+    if (n.type === 'return_statement') {
+      const v = n.children.find((c) => c.named);
+      if (v?.type === 'dictionary') {
+        const keys = v.children.filter((c) => c.type === 'pair').map((p) => textOf(facts.text, field(p, 'key')!).replace(/^["']|["']$/g, ''));
+        const k = PREFERRED_KEYS.find((x) => keys.includes(x));
+        if (k) accessor = `[${pyString(k, facts)}]`;
+      } else if (v?.type === 'string') {
+        accessor = '';
+      }
+    }
+    return undefined;
+  });
+  if (accessor !== undefined) return accessor;
+  const cls = ret ? facts.module.classes.get(ret) : undefined;
+  const f = cls?.fields.find((x) => PREFERRED_KEYS.includes(x));
+  return f ? `.${f}` : undefined;
 }
 
 export function chooseSubject(facts: FileFacts, fnFacts: FunctionFacts, b: EditBuilder): SubjectChoice | undefined {
@@ -179,10 +190,16 @@ export function ownerAttribute(facts: FileFacts): string {
   return literal && literal !== 'user_id' ? literal : 'owner_id';
 }
 
+/**
+ * What the guard compares: the key expression itself when it is a plain name/attribute/subscript
+ * (`safe_id`, `note.note_id`, `event["pathParameters"]["id"]`), else the scalar path or query
+ * parameter it was built from (`f"USER#{user_id}"` -> `user_id`). Never a whole body model.
+ */
 export function keyExpression(facts: FileFacts, part: KeyPart, sources: Source[]): string | undefined {
-  if (sources.length === 1 && sources[0]!.id.startsWith('param:')) return sources[0]!.id.slice('param:'.length);
   const n = part.node;
   if (['identifier', 'attribute', 'subscript'].includes(n.type) && !/\(/.test(textOf(facts.text, n))) return textOf(facts.text, n);
+  const only = sources.length === 1 ? sources[0]! : undefined;
+  if (only?.id.startsWith('param:') && /^(path|query) parameter/.test(only.label)) return only.id.slice('param:'.length);
   return undefined;
 }
 

@@ -30,6 +30,8 @@ export interface KeyPart {
   value: Value;
   /** True for the partition key (or the only key we can see). */
   partition: boolean;
+  /** Key conditions only: `eq`, `begins_with`, `between`, `lt`/`lte`/`gt`/`gte` (builder method names). */
+  op?: string;
 }
 
 export interface TableCall {
@@ -49,6 +51,21 @@ export interface TableCall {
   statement: SyntaxNode;
   /** Request sources verified by ownership guards on every path to this call. */
   verified: Set<string>;
+  /**
+   * Request sources validated on every path to this call: handler parameters typed `Literal[...]`
+   * or as an Enum, `Query(pattern=/regex=/le=/lt=)`, or checked by `if p not in ALLOWED: <leave>`,
+   * `if not re.fullmatch(..., p): <leave>`, `assert p in ...`. Only whole parameters are listed
+   * (a check of one field of a payload says nothing about the others); a checked *value* carries
+   * `Value.checked` instead. Use `unvalidatedSources(value, call.validated)` to ask both.
+   */
+  validated: Set<string>;
+  /** The innermost `for`/`while` statement of the function around this call, if any. */
+  loop?: SyntaxNode;
+  /**
+   * Python-side filtering of this read's items by the subject: a comparison of an item attribute
+   * with the subject in a comprehension `if` or in an `if` inside a loop (`continue`/`append`).
+   */
+  subjectFilter?: SyntaxNode;
   /** Read whose fetched item's owner is compared to the subject afterwards. */
   postChecked: boolean;
   /** A ConditionExpression (string or Attr builder) binds an attribute to the subject. */

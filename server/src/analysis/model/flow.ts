@@ -33,6 +33,8 @@ interface State {
   env: Map<string, Value>;
   /** Request source ids checked against the subject on every path so far. */
   verified: Set<string>;
+  /** Request source ids (whole parameters) validated by an allow-list/format/bound check on every path so far. */
+  validated: Set<string>;
   terminated: boolean;
 }
 
@@ -58,6 +60,8 @@ export class FlowAnalyzer {
   readonly guardPairs: Array<[number, number]> = [];
   private depth = 0;
   private loopDepth = 0;
+  /** Enclosing loop statements (innermost last), for `TableCall.loop`. */
+  private readonly loops: SyntaxNode[] = [];
   private currentStatement: SyntaxNode | undefined;
 
   constructor(
@@ -75,7 +79,10 @@ export class FlowAnalyzer {
 
   runFunction(initial: Map<string, Value>): FunctionFacts {
     // `initial` is used as is: callers (class __init__) read the final bindings back from it.
-    const state: State = { env: initial, verified: new Set(), terminated: false };
+    // Parameters validated by their declaration (`Literal[...]`, Enum, `Query(pattern=...)`).
+    const validated = new Set<string>();
+    for (const v of initial.values()) if (v.checked) for (const s of v.request ?? []) if (s.id.startsWith('param:')) validated.add(s.id);
+    const state: State = { env: initial, verified: new Set(), validated, terminated: false };
     this.execBlock(this.fn!.body, state);
     const facts: FunctionFacts = {
       fn: this.fn!,
@@ -91,12 +98,12 @@ export class FlowAnalyzer {
 
   /** Evaluate module-level statements, writing bindings into `globals`. */
   runModule(statements: SyntaxNode[]): void {
-    const state: State = { env: this.ctx.globals, verified: new Set(), terminated: false };
+    const state: State = { env: this.ctx.globals, verified: new Set(), validated: new Set(), terminated: false };
     for (const s of statements) this.execStatement(s, state);
   }
 
   evalStandalone(node: SyntaxNode, env: Map<string, Value> = new Map()): Value {
-    return this.eval(node, { env, verified: new Set(), terminated: false });
+    return this.eval(node, { env, verified: new Set(), validated: new Set(), terminated: false });
   }
 
   // ---- statements ---------------------------------------------------------------------------
@@ -176,8 +183,17 @@ export class FlowAnalyzer {
       case 'import_statement':
       case 'import_from_statement':
         return;
-      case 'assert_statement':
+      case 'assert_statement': {
         for (const c of stmt.children) if (c.named) this.eval(c, state);
+        // `assert status in ALLOWED`: what follows only runs with a validated value.
+        const test = stmt.children.find((c) => c.named);
+        if (test) this.narrow(test, true, state);
+        return;
+      }
+      case 'continue_statement':
+      case 'break_statement':
+        // The rest of this path of the loop body does not run (`if x not in A: continue`).
+        state.terminated = true;
         return;
       default:
         for (const c of stmt.children) if (c.named && !c.type.endsWith('statement')) this.eval(c, state);
@@ -221,6 +237,14 @@ export class FlowAnalyzer {
         // `self.table = ...` in __init__ and `obj.attr = v` on a local dict-like object
         const key = this.t(target);
         state.env.set(key, value);
+        // `item.role = body.role` on a PynamoDB item: its next save() writes it.
+        const obj = field(target, 'object');
+        const old = obj?.type === 'identifier' ? state.env.get(this.t(obj)) : undefined;
+        if (old?.obj === 'pynamoItem') {
+          const rhs = target.parent?.type === 'assignment' ? field(target.parent, 'right') : undefined;
+          const entry: DictEntry = { key: this.t(field(target, 'attribute')!), keyNode: target, valueNode: rhs ?? target, value };
+          state.env.set(this.t(obj!), { ...old, dict: [...(old.dict ?? []), entry] });
+        }
         return;
       }
       case 'subscript': {
@@ -256,9 +280,11 @@ export class FlowAnalyzer {
       if (cond) this.eval(cond, state);
     }
     const before = new Map(state.env);
-    const body: State = { env: state.env, verified: new Set(state.verified), terminated: false };
+    const body: State = { env: state.env, verified: new Set(state.verified), validated: new Set(state.validated), terminated: false };
     this.loopDepth++;
+    this.loops.push(stmt);
     this.execBlock(field(stmt, 'body'), body);
+    this.loops.pop();
     this.loopDepth--;
     // The body may run zero times: merge what it bound with what was there before.
     mergeEnvInto(state.env, before);
@@ -269,7 +295,8 @@ export class FlowAnalyzer {
   private execTry(stmt: SyntaxNode, state: State): void {
     const body = field(stmt, 'body');
     const beforeVerified = new Set(state.verified);
-    const tryState: State = { env: state.env, verified: state.verified, terminated: false };
+    const beforeValidated = new Set(state.validated);
+    const tryState: State = { env: state.env, verified: state.verified, validated: state.validated, terminated: false };
     this.execBlock(body, tryState);
     const branches: State[] = [tryState];
     for (const c of stmt.children) {
@@ -277,7 +304,7 @@ export class FlowAnalyzer {
         const env = new Map(state.env);
         const alias = c.children.find((x) => x.field === 'alias') ?? asAlias(c);
         if (alias) env.set(this.t(alias), { obj: 'exception', error: { id: `error:${alias.start}`, label: `the exception \`${this.t(alias)}\``, node: alias } });
-        const s: State = { env, verified: new Set(beforeVerified), terminated: false };
+        const s: State = { env, verified: new Set(beforeVerified), validated: new Set(beforeValidated), terminated: false };
         this.execBlock(c.children.find((x) => x.type === 'block'), s);
         branches.push(s);
       } else if (c.type === 'else_clause') {
@@ -316,11 +343,11 @@ export class FlowAnalyzer {
     const branches: State[] = [];
     for (const c of body?.children ?? []) {
       if (c.type !== 'case_clause') continue;
-      const s: State = { env: new Map(state.env), verified: new Set(state.verified), terminated: false };
+      const s = forkState(state);
       this.execBlock(c.children.find((x) => x.type === 'block'), s);
       branches.push(s);
     }
-    branches.push({ env: new Map(state.env), verified: new Set(state.verified), terminated: false });
+    branches.push(forkState(state));
     this.mergeBranches(state, branches);
   }
 
@@ -338,6 +365,10 @@ export class FlowAnalyzer {
     for (const b of live.slice(1)) verified = new Set([...verified].filter((id) => b.verified.has(id)));
     state.verified.clear();
     for (const id of verified) state.verified.add(id);
+    let validated = new Set(live[0]!.validated);
+    for (const b of live.slice(1)) validated = new Set([...validated].filter((id) => b.validated.has(id)));
+    state.validated.clear();
+    for (const id of validated) state.validated.add(id);
   }
 
   // ---- if / guards --------------------------------------------------------------------------
@@ -349,12 +380,17 @@ export class FlowAnalyzer {
     if (cond) this.eval(cond, state);
     const { mismatch, match } = cond ? this.comparePairs(cond, state) : { mismatch: [], match: [] };
     const thenDenies = this.blockDenies(consequence, state);
+    // Inside a loop, comparing each item with the subject keeps only the caller's items: a
+    // Python-side filter (a check that denies is a guard, not a filter).
+    if (cond && this.loopDepth > 0 && this.mode === 'handler') this.noteSubjectFilter(thenDenies ? match : [...match, ...mismatch], cond);
 
-    const thenState: State = { env: new Map(state.env), verified: new Set(state.verified), terminated: false };
+    const thenState = forkState(state);
+    if (cond) this.narrow(cond, true, thenState);
     for (const p of match) this.applyGuard(p, thenState, false);
     this.execBlock(consequence, thenState);
 
-    const elseState: State = { env: new Map(state.env), verified: new Set(state.verified), terminated: false };
+    const elseState = forkState(state);
+    if (cond) this.narrow(cond, false, elseState);
     if (thenDenies) for (const p of mismatch) this.applyGuard(p, elseState, true);
     const first = alternatives[0];
     let elseDenies = false;
@@ -418,6 +454,123 @@ export class FlowAnalyzer {
     };
     walk(cond, false, false, false);
     return { mismatch, match };
+  }
+
+  // ---- validation (allow-lists, format checks, bounds) ---------------------------------------
+
+  /** Mark what `cond` being `truth` validates: narrowed variables get `checked`, whole parameters go to `validated`. */
+  private narrow(cond: SyntaxNode, truth: boolean, state: State): void {
+    for (const n of this.validatedBy(cond, truth, state)) {
+      const objNode = n.type === 'attribute' ? field(n, 'object') : undefined;
+      if (n.type !== 'identifier' && objNode?.type !== 'identifier') continue;
+      const key = this.t(n);
+      const v = this.eval(n, state);
+      if (!v.request?.length) continue;
+      state.env.set(key, { ...v, checked: true });
+      if (n.type === 'identifier') for (const s of v.request) if (s.id === `param:${key}`) state.validated.add(s.id);
+    }
+  }
+
+  /** Expressions proven validated when `n` evaluates to `truth`. */
+  private validatedBy(n: SyntaxNode, truth: boolean, state: State, depth = 0): SyntaxNode[] {
+    // Real conditions are shallow; a generated 20,000-way `or` must not exhaust the stack.
+    if (depth > 32) return [];
+    switch (n.type) {
+      case 'parenthesized_expression': {
+        const inner = n.children.find((c) => c.named);
+        return inner ? this.validatedBy(inner, truth, state, depth + 1) : [];
+      }
+      case 'not_operator': {
+        const arg = field(n, 'argument');
+        return arg ? this.validatedBy(arg, !truth, state, depth + 1) : [];
+      }
+      case 'boolean_operator': {
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        if (!l || !r) return [];
+        const a = this.validatedBy(l, truth, state, depth + 1);
+        const b = this.validatedBy(r, truth, state, depth + 1);
+        // `a and b` true (or `a or b` false) proves both sides; otherwise only what both prove.
+        if ((n.children.find((c) => !c.named)?.type === 'and') === truth) return [...a, ...b];
+        const seen = new Set(b.map((x) => this.t(x)));
+        return a.filter((x) => seen.has(this.t(x)));
+      }
+      case 'comparison_operator':
+        return this.validatedByComparison(n, truth, state);
+      case 'call':
+        return truth ? this.formatChecked(n) : [];
+      default:
+        return [];
+    }
+  }
+
+  private validatedByComparison(n: SyntaxNode, truth: boolean, state: State): SyntaxNode[] {
+    const operands = n.children.filter((c) => c.named);
+    const ops = n.children.filter((c) => !c.named).map((c) => c.type);
+    const isConst = (x: SyntaxNode) => this.isConstantOperand(x, state);
+    const below = (op: string) => op === '<' || op === '<=';
+    const above = (op: string) => op === '>' || op === '>=';
+    if (operands.length === 3 && truth) {
+      // `1 <= x <= MAX` / `MAX >= x > 0`
+      const [lo, x, hi] = operands as [SyntaxNode, SyntaxNode, SyntaxNode];
+      if (ops.every(below) && isConst(hi)) return [x];
+      if (ops.every(above) && isConst(lo)) return [x];
+      return [];
+    }
+    if (operands.length !== 2) return [];
+    const [l, r] = operands as [SyntaxNode, SyntaxNode];
+    const op = ops.join(' ');
+    if (op === 'in') return truth && this.isAllowListOperand(r, state) ? [l] : [];
+    if (op === 'not in') return !truth && this.isAllowListOperand(r, state) ? [l] : [];
+    if ((op === '==') === truth && (op === '==' || op === '!=')) return isConst(r) ? [l] : isConst(l) ? [r] : [];
+    // Upper bounds: `x <= MAX` true, `x > MAX` false (and mirrored).
+    if ((below(op) && truth) || (above(op) && !truth)) return isConst(r) ? [l] : [];
+    if ((above(op) && truth) || (below(op) && !truth)) return isConst(l) ? [r] : [];
+    return [];
+  }
+
+  /** `re.fullmatch(P, x)`, `P.match(x)`, `is_valid_status(x)`: the checked argument. */
+  private formatChecked(call: SyntaxNode): SyntaxNode[] {
+    const fn = field(call, 'function');
+    const args = field(call, 'arguments')?.children.filter((c) => c.named && c.type !== 'keyword_argument') ?? [];
+    if (!fn) return [];
+    const q = this.qualify(this.t(fn));
+    if (/^(re|regex)\.(match|fullmatch|search)$/.test(q)) return args[1] ? [args[1]] : [];
+    const name = q.slice(q.lastIndexOf('.') + 1);
+    if (fn.type === 'attribute' && /^(match|fullmatch|search)$/.test(name)) return args[0] ? [args[0]] : [];
+    if (/^(is_valid|valid|validate)\w*$/.test(name)) return args[0] ? [args[0]] : [];
+    return [];
+  }
+
+  private isConstantOperand(n: SyntaxNode, state: State): boolean {
+    if (['integer', 'float', 'true', 'false', 'none'].includes(n.type)) return true;
+    if (n.type === 'unary_operator') return n.children.some((c) => c.type === 'integer' || c.type === 'float');
+    if (n.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(n)) && !state.env.has(this.t(n))) return true;
+    if (n.type !== 'string' && n.type !== 'identifier' && n.type !== 'attribute') return false;
+    const v = this.eval(n, state);
+    return !!v.constant && !v.request?.length;
+  }
+
+  /** A collection the caller cannot choose: a constant literal, an UPPER_CASE module constant, an Enum of the file. */
+  private isAllowListOperand(n: SyntaxNode, state: State): boolean {
+    const text = this.t(n);
+    if (n.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(text) && !state.env.has(text)) return true;
+    if (/\bget_args\(/.test(text)) return true;
+    for (const name of enumClasses(this.ctx)) if (new RegExp(`\\b${name}\\b`).test(text)) return true;
+    const v = this.eval(n, state);
+    return !v.request?.length && !!(v.constant || v.elem?.constant || (v.dict && v.dict.length > 0));
+  }
+
+  private noteSubjectFilter(pairs: Pair[], node: SyntaxNode): void {
+    for (const p of pairs) {
+      for (const [a, b] of [[p.left, p.right], [p.right, p.left]] as const) {
+        if (!a.dbFrom?.length || !b.subject?.length || a.subject?.length) continue;
+        for (const id of a.dbFrom) {
+          const call = this.calls.find((c) => c.id === id);
+          if (call && !call.subjectFilter) call.subjectFilter = node;
+        }
+      }
+    }
   }
 
   /** Record the effect of a guard comparing `pair` (verified on the continuing path). */
@@ -663,8 +816,17 @@ export class FlowAnalyzer {
         return EMPTY;
       case 'conditional_expression': {
         const parts = node.children.filter((c) => c.named);
-        if (parts[1]) this.eval(parts[1], state);
-        return alternative(parts[0] ? this.eval(parts[0], state) : EMPTY, parts[2] ? this.eval(parts[2], state) : EMPTY);
+        const cond = parts[1];
+        if (cond) this.eval(cond, state);
+        // `s if s in ALLOWED else "open"`: each branch sees what the condition proves.
+        const branch = (part: SyntaxNode | undefined, truth: boolean): Value => {
+          if (!part) return EMPTY;
+          if (!cond || !this.validatedBy(cond, truth, state).length) return this.eval(part, state);
+          const s = forkState(state);
+          this.narrow(cond, truth, s);
+          return this.eval(part, s);
+        };
+        return alternative(branch(parts[0], true), branch(parts[2], false));
       }
       case 'dictionary':
         return this.evalDict(node, state);
@@ -761,7 +923,7 @@ export class FlowAnalyzer {
   }
 
   private evalComprehension(node: SyntaxNode, state: State): Value {
-    const local: State = { env: new Map(state.env), verified: state.verified, terminated: false };
+    const local: State = { env: new Map(state.env), verified: state.verified, validated: state.validated, terminated: false };
     let filtered = false;
     let iterPayload: Source | undefined;
     for (const c of node.children) {
@@ -775,6 +937,8 @@ export class FlowAnalyzer {
       } else if (c.type === 'if_clause') {
         const cond = c.children.find((x) => x.named);
         if (cond && this.isAllowListCheck(cond, local)) filtered = true;
+        // `[i for i in resp["Items"] if i["owner_id"] == user.id]`: a Python-side owner filter.
+        if (cond && this.mode === 'handler' && /==/.test(this.t(cond))) this.noteSubjectFilter(this.comparePairs(cond, local).match, cond);
       }
     }
     const body = field(node, 'body');
@@ -851,6 +1015,7 @@ export class FlowAnalyzer {
       default:
         break;
     }
+    if (base.model && base.request?.length && modelFieldValidated(this.ctx, base.model, attr)) return { ...derived(base), checked: true };
     if (base.dict) {
       const e = dictGet(base, attr);
       if (e) return e.value;
@@ -869,6 +1034,7 @@ export class FlowAnalyzer {
     const subNode = field(node, 'subscript');
     const base = this.eval(baseNode, state);
     const key = subNode ? this.eval(subNode, state) : EMPTY;
+    if (baseNode.type === 'identifier' && enumClasses(this.ctx).has(this.t(baseNode))) return { ...derived(key), checked: true };
     return this.index(base, key.str, node, key);
   }
 
@@ -910,6 +1076,8 @@ export class FlowAnalyzer {
       if (e) return e.value;
     }
     if (base.elem && key === undefined) return join(base.elem, keyTaint(keyValue));
+    // `STATUS_BY_NAME[request_value]`: drawn from a constant mapping (KeyError otherwise).
+    if (base.constant && base.dict && keyValue.request?.length) return { ...derived(keyValue), checked: true };
     // A field of the payload is request input, not the whole payload.
     return join(derived(base), keyTaint(keyValue));
   }
@@ -966,6 +1134,8 @@ export class FlowAnalyzer {
       if (special) return special;
       if (local?.obj === 'pynamoModel' || local?.obj === 'pydanticModel') return this.construct(local, node, args, kwargs, allArgs);
       const cls = this.ctx.structure.classes.get(name);
+      // `Status(value)` raises on anything but a member: a validation.
+      if (cls && enumClasses(this.ctx).has(name)) return { ...derived(allArgs), checked: true };
       if (cls) return this.construct(this.classValue(name), node, args, kwargs, allArgs);
       const fn = this.ctx.structure.topFunctions.get(name);
       if (fn) return this.callLocalFunction(fn, node, args, kwargs, state);
@@ -1002,7 +1172,12 @@ export class FlowAnalyzer {
       if (name === 'getattr' || name === 'vars') return derived(allArgs);
       if (['len', 'isinstance', 'hasattr', 'print', 'range', 'enumerate', 'zip', 'min', 'max', 'any', 'all'].includes(name)) {
         if (name === 'enumerate' || name === 'zip') return { elem: joinAll(args.map((a) => elementOf(a.value))) };
-        if (name === 'min' || name === 'max') return derived(allArgs);
+        if (name === 'min' || name === 'max') {
+          const out = derived(allArgs);
+          // `min(int(x), MAX_PAGE)`: an upper bound the caller cannot exceed.
+          if (name === 'min' && args.length >= 2 && args.some((a) => !a.value.request?.length && (a.value.constant || /^[A-Z][A-Z0-9_]*$/.test(this.t(a.node))))) out.checked = true;
+          return out;
+        }
         return constant();
       }
     }
@@ -1078,6 +1253,8 @@ export class FlowAnalyzer {
         break;
     }
     if (FRESH_CALL.test(q)) return { fresh: node };
+    // Parsers that reject malformed input are format checks.
+    if (/^(uuid\.UUID|datetime\.(datetime|date|time)\.(fromisoformat|strptime)|dateutil\.parser\.isoparse)$/.test(q)) return { ...derived(allArgs), checked: true };
     if (/^traceback\.(format_exc|format_exception|format_tb|format_stack|print_exc)$/.test(q) || q === 'sys.exc_info') {
       return { error: { id: `error:${node.start}`, label: `\`${q}()\``, node } };
     }
@@ -1109,6 +1286,9 @@ export class FlowAnalyzer {
       const key = args[0]?.value ?? (info?.hashKey ? kwargs.get(info.hashKey)?.value : undefined) ?? kwargs.get('hash_key')?.value ?? EMPTY;
       const out: Value = { obj: 'pynamoItem', key, ...derived(allArgs) };
       if (cls.name) out.name = cls.name;
+      // Attribute values by name, for rules about what a save() writes.
+      const entries = [...kwargs].filter(([k]) => k !== 'hash_key' && k !== 'range_key').map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
+      if (entries.length) out.dict = entries;
       if (allArgs.payload) out.payload = allArgs.payload;
       void node;
       return out;
@@ -1189,6 +1369,11 @@ export class FlowAnalyzer {
       default:
         break;
     }
+    // PynamoDB update actions `User.role.set(x)`: keep which attribute gets which value.
+    if (!recv.obj && PYNAMO_ACTIONS.has(method) && recvNode.type === 'attribute' && this.eval(field(recvNode, 'object')!, state).obj === 'pynamoModel') {
+      const attr = this.t(field(recvNode, 'attribute')!);
+      return { ...derived(allArgs), cond: [{ builder: 'Attr', attr, op: method, value: args[0]?.value ?? EMPTY, node }] };
+    }
     // Unresolved receiver: accept well-known DynamoDB-only call shapes (`get_item(Key=...)`).
     if (!recv.obj && (CLIENT_METHODS.has(method) || method === 'batch_writer')) {
       const dynamoKw = [...kwargs.keys()].some((k) => DYNAMO_ONLY_KWARGS.has(k));
@@ -1208,6 +1393,8 @@ export class FlowAnalyzer {
         return { ...derived(recv), payloadIter: src, elem: method === 'items' ? { ...elem, elem } : elem };
       }
     }
+    // Signed or encrypted tokens (itsdangerous, Fernet): the caller cannot forge their content.
+    if (method === 'unsign' || method === 'decrypt' || (method === 'loads' && /serializer|signer/i.test(this.t(recvNode)))) return { ...derived(allArgs), checked: true };
     if (method === 'get' || method === 'pop' || method === 'setdefault') {
       const key = args[0]?.value.str;
       const fallback = args[1]?.value ?? EMPTY;
@@ -1313,6 +1500,8 @@ export class FlowAnalyzer {
       keys: [],
       statement: this.currentStatement ?? node,
       verified: new Set(state.verified),
+      validated: new Set(state.validated),
+      ...(this.loops.length ? { loop: this.loops[this.loops.length - 1]! } : {}),
       postChecked: false,
       conditionBindsSubject: false,
       usedFields: new Set(),
@@ -1347,6 +1536,11 @@ function alternative(a: Value, b: Value): Value {
   const j = { ...join(a, b) };
   delete j.subject;
   return j;
+}
+
+/** An independent copy of a state for one branch. */
+function forkState(state: State): State {
+  return { env: new Map(state.env), verified: new Set(state.verified), validated: new Set(state.validated), terminated: false };
 }
 
 function derivedOrSelf(v: Value): Value {
@@ -1406,6 +1600,65 @@ function asAlias(clause: SyntaxNode): SyntaxNode | undefined {
   // tree-sitter-python: `except E as e` => as_pattern(E, as_pattern_target(e))
   const asp = clause.children.find((c) => c.type === 'as_pattern');
   return asp?.children.find((c) => c.type === 'as_pattern_target')?.children.find((c) => c.named);
+}
+
+const PYNAMO_ACTIONS = new Set(['set', 'add', 'remove', 'delete', 'append', 'prepend']);
+
+const enumCache = new WeakMap<ModuleStructure, Set<string>>();
+const literalAliasCache = new WeakMap<ModuleStructure, Set<string>>();
+const fieldCache = new WeakMap<ModuleStructure, Map<string, boolean>>();
+
+/** Classes of the file that are Enums (`class Status(str, Enum)`): their members are an allow-list. */
+export function enumClasses(ctx: { text: string; structure: ModuleStructure }): Set<string> {
+  let out = enumCache.get(ctx.structure);
+  if (!out) {
+    out = new Set();
+    for (const [name, cls] of ctx.structure.classes) if (cls.bases.some((b) => /(^|\.)(Enum|StrEnum|IntEnum|Flag|IntFlag)$/.test(textOf(ctx.text, b)))) out.add(name);
+    enumCache.set(ctx.structure, out);
+  }
+  return out;
+}
+
+/** Module-level `Kind = Literal["a", "b"]` aliases. */
+function literalAliases(ctx: { text: string; structure: ModuleStructure }): Set<string> {
+  let out = literalAliasCache.get(ctx.structure);
+  if (!out) {
+    out = new Set();
+    for (const st of ctx.structure.statements) {
+      const m = /^(\w+)\s*(?::[^=\n]*)?=\s*(?:typing\.)?Literal\[/.exec(textOf(ctx.text, st));
+      if (m) out.add(m[1]!);
+    }
+    literalAliasCache.set(ctx.structure, out);
+  }
+  return out;
+}
+
+const VALIDATING_DECLARATION = /\bLiteral\[|(^|[[,|(]\s*)(uuid\.|datetime\.|pydantic\.)?(UUID\d?|date|datetime|EmailStr)\s*($|[\],|=)])|\b(Query|Path|Header|Cookie|Form|Field|Body|conint|constr|confloat|condecimal|StringConstraints)\s*\(([^()]|\([^()]*\))*\b(regex|pattern|le|lt)\s*=/;
+
+/**
+ * Does a parameter or field declaration (annotation and default, as text) validate its value:
+ * `Literal[...]`, an Enum of the file or a `Literal` alias, UUID/date types, `Query(pattern=...)`,
+ * `Query(le=100)`, `conint(le=100)`?
+ */
+export function declaresValidation(ctx: { text: string; structure: ModuleStructure }, decl: string): boolean {
+  if (VALIDATING_DECLARATION.test(decl)) return true;
+  for (const name of decl.match(/\b[A-Z]\w*/g) ?? []) if (enumClasses(ctx).has(name) || literalAliases(ctx).has(name)) return true;
+  return false;
+}
+
+/** `status: Literal["open", "closed"]` / `limit: int = Field(20, le=100)` in a Pydantic body model. */
+function modelFieldValidated(ctx: ModuleContext, model: string, attr: string): boolean {
+  let cache = fieldCache.get(ctx.structure);
+  if (!cache) fieldCache.set(ctx.structure, (cache = new Map()));
+  const key = `${model}.${attr}`;
+  let out = cache.get(key);
+  if (out === undefined) {
+    const cls = ctx.structure.classes.get(model);
+    const m = cls?.fields.includes(attr) ? new RegExp(`^[ \\t]+${attr}\\s*:(.*)$`, 'm').exec(textOf(ctx.text, cls.node)) : null;
+    out = !!m && declaresValidation(ctx, m[1]!);
+    cache.set(key, out);
+  }
+  return out;
 }
 
 export { fields };

@@ -1,7 +1,7 @@
 import type { DynamoGuardSettings } from '../../protocol';
 import { field, type SyntaxNode } from '../parse/syntax';
 import type { HandlerInfo } from './facts';
-import type { FlowAnalyzer, ModuleContext } from './flow';
+import { declaresValidation, enumClasses, type FlowAnalyzer, type ModuleContext } from './flow';
 import { textOf, type FunctionInfo, type ParamInfo } from './module';
 import { HTTP_METHOD_DECORATORS, isAuthDecoratorName, METHOD_VIEW_METHODS } from './names';
 import { EMPTY, type Source, type Value } from './values';
@@ -159,6 +159,9 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
   const env = new Map<string, Value>();
   const pathParams = new Set<string>();
   for (const m of (handler.path ?? '').matchAll(/[{<](?:\w+:)?(\w+)(?::\w+)?[}>]/g)) pathParams.add(m[1]!);
+  // Flask converters that validate: `<uuid:note_id>`, `<any(open, closed):status>`.
+  const convertedParams = new Set<string>();
+  for (const m of (handler.path ?? '').matchAll(/<(?:uuid|any\([^)>]*\)):(\w+)>/g)) convertedParams.add(m[1]!);
   const params = fn.params.filter((p, i) => !(i === 0 && fn.className && (p.name === 'self' || p.name === 'cls')));
   if (handler.framework === 'lambda') {
     env.set(params[0]!.name, { obj: 'lambdaEvent' });
@@ -203,6 +206,12 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
         env.set(p.name, EMPTY);
         continue;
       }
+      const decl = `${p.annotation ? textOf(ctx.text, p.annotation) : ''} = ${p.default ? textOf(ctx.text, p.default) : ''}`;
+      const checked = declaresValidation(ctx, decl) ? { checked: true } : {};
+      if (ann && enumClasses(ctx).has(ann)) {
+        env.set(p.name, { request: [src(`${pathParams.has(p.name) ? 'path' : 'query'} parameter \`${p.name}\``)], checked: true });
+        continue;
+      }
       if (ann && ctx.structure.classes.has(ann)) {
         const s = src(`request body \`${p.name}\``);
         env.set(p.name, { request: [s], payload: s, model: ann });
@@ -216,11 +225,11 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
         continue;
       }
       const kind = pathParams.has(p.name) ? 'path parameter' : 'query parameter';
-      env.set(p.name, { request: [src(`${kind} \`${p.name}\``)] });
+      env.set(p.name, { request: [src(`${kind} \`${p.name}\``)], ...checked });
       continue;
     }
     // Flask view args and Chalice URI params.
-    env.set(p.name, { request: [src(`path parameter \`${p.name}\``)] });
+    env.set(p.name, { request: [src(`path parameter \`${p.name}\``)], ...(convertedParams.has(p.name) ? { checked: true } : {}) });
   }
   return env;
 }

@@ -1,7 +1,8 @@
 import type { SyntaxNode } from '../parse/syntax';
 import type { KeyPart, TableCall } from './facts';
 import type { ModuleStructure } from './module';
-import { dictGet, EMPTY, unwrapTyped, type CondTerm, type Value } from './values';
+import { parseUpdate } from '../expr/parser';
+import { dictGet, EMPTY, join, unwrapTyped, type CondTerm, type Value } from './values';
 
 // Which values a table call uses as its key, per API shape. RULES.md: `Key=`, the key attributes
 // of `Item=` in a put, a key condition's value, a PartiQL parameter, a PynamoDB hash/range key.
@@ -34,7 +35,7 @@ function partsFromKeyCondition(call: TableCall): KeyPart[] {
   if (!kce) return [];
   if (kce.value.cond?.length) {
     const keyTerms = kce.value.cond.filter((c: CondTerm) => c.builder === 'Key');
-    return keyTerms.map((c, i) => ({ attr: c.attr, node: c.node, value: c.value, partition: i === 0 && c.op === 'eq' }));
+    return keyTerms.map((c, i) => ({ attr: c.attr, node: c.node, value: c.value, partition: i === 0 && c.op === 'eq', op: c.op }));
   }
   const expr = kce.value.str;
   const eav = call.kwargs.get('ExpressionAttributeValues')?.value;
@@ -51,7 +52,8 @@ function partsFromKeyCondition(call: TableCall): KeyPart[] {
     const attr = name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name;
     const entry = eav ? dictGet(eav, ph) : undefined;
     const value = entry ? unwrapTyped(entry.value) : eav && !eav.dict ? eav : EMPTY;
-    parts.push({ attr, node: entry?.valueNode ?? kce.node, value, partition: parts.length === 0 && m[1] !== undefined });
+    const op = m[1] !== undefined ? 'eq' : m[3] !== undefined ? 'begins_with' : m[5] !== undefined ? 'between' : 'range';
+    parts.push({ attr, node: entry?.valueNode ?? kce.node, value, partition: parts.length === 0 && m[1] !== undefined, op });
   }
   return parts;
 }
@@ -147,4 +149,103 @@ export function conditionBindsSubject(call: TableCall): boolean {
   }
   // PynamoDB: `condition=(Note.owner_id == user.id)` evaluates to a comparison we do not model.
   return false;
+}
+
+/**
+ * Attributes compared with a subject-derived value in an expression argument (`FilterExpression`,
+ * `ConditionExpression`): `owner_id = :uid`, `contains(members, :uid)`, `Attr("owner_id").eq(user.id)`.
+ */
+export function subjectTerms(call: TableCall, kwarg: string): Array<{ attr: string; node: SyntaxNode }> {
+  const arg = call.kwargs.get(kwarg);
+  if (!arg) return [];
+  if (arg.value.cond?.length) {
+    return arg.value.cond.filter((c) => (c.op === 'eq' || c.op === 'contains') && c.value.subject?.length).map((c) => ({ attr: c.attr, node: c.node }));
+  }
+  const expr = arg.value.str;
+  const eav = call.kwargs.get('ExpressionAttributeValues')?.value;
+  const ean = call.kwargs.get('ExpressionAttributeNames')?.value;
+  if (expr === undefined || !eav) return [];
+  const out: Array<{ attr: string; node: SyntaxNode }> = [];
+  const re = /(#?[A-Za-z_][\w.]*)\s*=\s*(:[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)\s*=\s*(#?[A-Za-z_][\w.]*)|contains\s*\(\s*(#?[A-Za-z_][\w.]*)\s*,\s*(:[A-Za-z0-9_]+)\s*\)/g;
+  for (let m = re.exec(expr); m; m = re.exec(expr)) {
+    const name = m[1] ?? m[4] ?? m[5]!;
+    const entry = dictGet(eav, m[2] ?? m[3] ?? m[6]!);
+    if (!entry || !unwrapTyped(entry.value).subject?.length) continue;
+    out.push({ attr: name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name, node: entry.valueNode });
+  }
+  return out;
+}
+
+/** One attribute a write sets, with the value it gets. */
+export interface WrittenAttribute {
+  attr: string;
+  value: Value;
+  /** Where the attribute is named: dict key, keyword argument, `#name` entry, the expression, `item.attr` target. */
+  node: SyntaxNode;
+  /** The value expression: dict value, keyword value, `:value` entry, assignment right side. */
+  valueNode: SyntaxNode;
+  via: 'Item' | 'AttributeUpdates' | 'UpdateExpression' | 'pynamo';
+  /** UpdateExpression only: the action's span in the expression text, its `#name` and its `:values`. */
+  action?: { start: number; end: number; name?: string; placeholders: string[] };
+}
+
+/**
+ * What a write sets: `Item=` entries of a put, `SET`/`ADD`/`DELETE` actions of a literal
+ * `UpdateExpression` (names and values resolved through the attribute dicts), `AttributeUpdates`,
+ * PynamoDB constructor keywords / `item.attr = v` before `save()` and `Model.attr.set(v)` actions.
+ */
+export function writtenAttributes(call: TableCall): WrittenAttribute[] {
+  if (!call.isWrite) return [];
+  const kw = call.kwargs;
+  const out: WrittenAttribute[] = [];
+  if (call.api === 'pynamo') {
+    if (call.method === 'save') {
+      for (const e of call.receiverValue.dict ?? []) out.push({ attr: e.key, value: e.value, node: e.keyNode, valueNode: e.valueNode, via: 'pynamo' });
+    } else if (call.method === 'update') {
+      const actions = kw.get('actions')?.value ?? call.args[0]?.value;
+      for (const t of actions?.elem?.cond ?? actions?.cond ?? []) {
+        const valueNode = t.node.children.find((c) => c.type === 'argument_list')?.children.find((c) => c.named) ?? t.node;
+        if (t.op !== 'remove') out.push({ attr: t.attr, value: t.value, node: t.node, valueNode, via: 'pynamo' });
+      }
+    }
+    return out;
+  }
+  const item = kw.get('Item');
+  if (item && call.method === 'put_item') {
+    for (const e of item.value.dict ?? []) out.push({ attr: e.key, value: unwrapTyped(e.value), node: e.keyNode, valueNode: e.valueNode, via: 'Item' });
+  }
+  const au = kw.get('AttributeUpdates');
+  for (const e of au?.value.dict ?? []) {
+    const v = dictGet(e.value, 'Value');
+    out.push({ attr: e.key, value: unwrapTyped(v?.value ?? e.value), node: e.keyNode, valueNode: v?.valueNode ?? e.valueNode, via: 'AttributeUpdates' });
+  }
+  const ue = kw.get('UpdateExpression');
+  const text = ue?.value.str;
+  if (ue && text !== undefined) {
+    const eav = kw.get('ExpressionAttributeValues')?.value;
+    const ean = kw.get('ExpressionAttributeNames')?.value;
+    for (const clause of parseUpdate(text).root?.clauses ?? []) {
+      if (clause.keyword === 'REMOVE') continue;
+      for (const action of clause.actions) {
+        const first = action.path.elements[0];
+        if (!first || first.kind === 'index') continue;
+        const nameEntry = first.kind === 'attrName' && ean ? dictGet(ean, first.name) : undefined;
+        const attr = first.kind === 'name' ? first.name : nameEntry?.value.str;
+        if (!attr) continue;
+        const placeholders = [...text.slice(action.path.end, action.end).matchAll(/:[A-Za-z0-9_]+/g)].map((m) => m[0]);
+        const entries = placeholders.map((p) => (eav ? dictGet(eav, p) : undefined));
+        const value = entries.reduce<Value>((acc, e) => join(acc, e ? unwrapTyped(e.value) : EMPTY), EMPTY);
+        const only = entries.length === 1 ? entries[0] : undefined;
+        out.push({
+          attr,
+          value: entries.some((e) => !e) && eav && !eav.dict ? join(value, eav) : value,
+          node: nameEntry?.valueNode ?? ue.node,
+          valueNode: only?.valueNode ?? ue.node,
+          via: 'UpdateExpression',
+          action: { start: action.start, end: action.end, ...(first.kind === 'attrName' ? { name: first.name } : {}), placeholders },
+        });
+      }
+    }
+  }
+  return out;
 }

@@ -50,6 +50,12 @@ export interface Value {
   payloadIter?: Source;
   /** Went through an allow-list filter. */
   filtered?: boolean;
+  /**
+   * Request input that went through a validation fixing what the caller may choose: allow-list
+   * membership, a format check (regex, Enum/Literal, UUID/date parsing), an upper bound
+   * (`min(x, MAX)`, `x <= MAX`, `Query(le=...)`). See also `TableCall.validated`.
+   */
+  checked?: boolean;
   /** A freshly generated identifier (uuid4, secrets.token_*, ulid). */
   fresh?: SyntaxNode;
   /** Built only from literals/constants. */
@@ -106,6 +112,8 @@ export function join(a: Value, b: Value): Value {
   const payloadIter = a.payloadIter ?? b.payloadIter;
   if (payloadIter) out.payloadIter = payloadIter;
   if (a.filtered && b.filtered) out.filtered = true;
+  // Checked only if every side that carries request input was checked.
+  if ((a.checked || b.checked) && (a.checked || !a.request?.length) && (b.checked || !b.request?.length)) out.checked = true;
   const fresh = a.fresh ?? b.fresh;
   if (fresh) out.fresh = fresh;
   const error = a.error ?? b.error;
@@ -162,7 +170,18 @@ export function derived(v: Value): Value {
   if (v.fresh) out.fresh = v.fresh;
   if (v.error) out.error = v.error;
   if (v.constant) out.constant = true;
+  if (v.checked) out.checked = true;
   return out;
+}
+
+/**
+ * Request sources of `v` that no validation covers: none when the value itself was checked
+ * (`min(x, MAX)`, a narrowed variable), else those not in any of the given sets of source ids
+ * (`TableCall.validated`, and `TableCall.verified` where equality with the subject also counts).
+ */
+export function unvalidatedSources(v: Value, ...covered: ReadonlyArray<ReadonlySet<string>>): Source[] {
+  if (v.checked || !v.request?.length) return [];
+  return v.request.filter((s) => !covered.some((set) => set.has(s.id)));
 }
 
 export function constant(str?: string): Value {

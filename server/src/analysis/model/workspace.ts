@@ -5,6 +5,8 @@
 export interface ModuleSummary {
   /** Names of functions that authenticate (auth-function patterns, JWT decode, raise 401). */
   authFunctions: string[];
+  /** How to read the caller's id from what an auth function returns ('', `["user_id"]`, `.id`). */
+  authAccessors: Record<string, string>;
   /** Functions whose body is an ownership guard on their parameters: name -> pairs of compared param indexes (-1 = a subject read inside). */
   guardHelpers: Record<string, Array<[number, number]>>;
   /** Module-level names bound to a DynamoDB Table / client / resource. */
@@ -28,8 +30,10 @@ export interface WorkspaceIndex {
   authFunctionNames(): string[];
   /** Dotted module to import auth function `name` from, as seen from `importer`. */
   authModuleOf?(name: string, importer?: string): string | undefined;
+  /** Accessor of the caller's id for auth function `name`, when its module says. */
+  authAccessor?(name: string): string | undefined;
 }
 
 export function emptySummary(): ModuleSummary {
-  return { authFunctions: [], guardHelpers: {}, tables: {}, tableFactories: {}, apps: {}, keySchemas: {} };
+  return { authFunctions: [], authAccessors: {}, guardHelpers: {}, tables: {}, tableFactories: {}, apps: {}, keySchemas: {} };
 }

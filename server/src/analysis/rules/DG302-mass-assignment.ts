@@ -3,7 +3,7 @@ import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
 import { matchesAny } from '../model/names';
 import type { Source, Value } from '../model/values';
-import { rangeOf, type SyntaxNode } from '../parse/syntax';
+import { rangeOf, visit, type SyntaxNode } from '../parse/syntax';
 import type { Fix, TextEdit } from '../types';
 import type { RuleModule } from './rule';
 
@@ -64,10 +64,13 @@ function allowListFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall,
   const filter = (expr: string) => `{k: v for k, v in ${expr}.items() if k in ${constName}}`;
   const node = hit.node;
   if (node.type === 'dictionary') {
-    // Filter each `**payload` splat in place, keep the explicit entries.
+    // Filter the `**payload` splats in place; keep explicit entries and splats of other dicts
+    // (`{**stored_item, **payload}` must keep the stored item whole).
+    const tainted = payloadNames(facts, fnFacts, hit.source);
     for (const c of node.children) {
       if (c.type !== 'dictionary_splat') continue;
       const inner = c.children.find((x) => x.named)!;
+      if (!carriesPayload(facts, inner, hit.source, tainted)) continue;
       edits.push(replaceNode(inner, filter(wrapIfNeeded(textOf(facts.text, inner), inner))));
     }
   } else {
@@ -79,6 +82,34 @@ function allowListFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall,
     isPreferred: true,
     safe: !!modelFields && fields.length > 0,
   };
+}
+
+/** Local names assigned (directly or through other such names) from an expression containing the payload source. */
+function payloadNames(facts: FileFacts, fnFacts: FunctionFacts, source: Source): Set<string> {
+  const names = new Set<string>();
+  if (source.id.startsWith('param:')) names.add(source.id.slice('param:'.length));
+  const assignments: Array<[string, SyntaxNode]> = [];
+  visit(fnFacts.fn.body, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = n.children.find((c) => c.field === 'left');
+    const right = n.children.find((c) => c.field === 'right');
+    if (left?.type === 'identifier' && right) assignments.push([textOf(facts.text, left), right]);
+  });
+  for (let round = 0; round < 3; round++) {
+    for (const [name, right] of assignments) if (carriesPayload(facts, right, source, names)) names.add(name);
+  }
+  return names;
+}
+
+function carriesPayload(facts: FileFacts, node: SyntaxNode, source: Source, names: Set<string>): boolean {
+  if (node.start <= source.node.start && source.node.end <= node.end) return true;
+  let found = false;
+  visit(node, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && names.has(textOf(facts.text, n)) && !(n.parent?.type === 'attribute' && n.field === 'attribute')) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 function wrapIfNeeded(expr: string, node: SyntaxNode): string {

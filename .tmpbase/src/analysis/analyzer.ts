@@ -1,0 +1,172 @@
+import * as path from 'path';
+import type { Parser } from 'web-tree-sitter';
+import type { DynamoGuardSettings } from '../protocol';
+import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
+import { computeFacts } from './model/engine';
+import type { WorkspaceIndex } from './model/workspace';
+import { PyDocument, type ContentChange } from './parse/document';
+import { createParser } from './parse/parser';
+import { RULES } from './rules';
+import { formatMessage, type Report } from './rules/rule';
+import { checkText } from './source';
+import { isSuppressed, parseSuppressions } from './suppressions';
+import type { AnalysisResult, Finding, Range, TextEdit } from './types';
+
+export const REPOSITORY_URL = 'https://github.com/dynamo-guard/dynamo-guard';
+
+/** Public documentation page of a rule (codeDescription, SARIF helpUri). */
+export function ruleDocUrl(code: string): string {
+  return `${REPOSITORY_URL}/blob/main/docs/rules/${code}.md`;
+}
+
+/** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
+export function ruleDocPath(code: string): string {
+  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
+  return path.join(dir, `${code}.md`);
+}
+
+export interface AnalyzeOptions {
+  settings?: DynamoGuardSettings;
+  /** Cross-file knowledge (auth functions, tables, guard helpers defined in other modules). */
+  workspace?: WorkspaceIndex;
+  /** Absolute path of the file, used to resolve relative imports through the workspace index. */
+  path?: string;
+}
+
+/**
+ * The one entry point shared by the language server, the CLI and the tests. It owns a tree-sitter
+ * parser; create it once per process (or worker) with `Analyzer.create()`.
+ */
+export class Analyzer {
+  private constructor(private readonly parser: Parser) {}
+
+  static async create(): Promise<Analyzer> {
+    return new Analyzer(await createParser());
+  }
+
+  /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
+  createDocument(text: string): PyDocument {
+    return new PyDocument(this.parser, text);
+  }
+
+  analyzeText(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+    const settings = options.settings ?? DEFAULT_SETTINGS;
+    const tooBig = checkText(text, settings.maxFileSizeKb);
+    if (tooBig) return { findings: [], skipped: tooBig, lines: countLines(text) };
+    const doc = this.createDocument(text);
+    try {
+      return this.analyzeDocument(doc, options);
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
+    const settings = options.settings ?? DEFAULT_SETTINGS;
+    const lines = countLines(doc.text);
+    const tooBig = checkText(doc.text, settings.maxFileSizeKb);
+    if (tooBig) return { findings: [], skipped: tooBig, lines };
+    const suppressions = parseSuppressions(doc.text);
+    if (suppressions.file) return { findings: [], lines };
+    const facts = computeFacts(doc, settings, options.workspace, options.path);
+    const findings: Finding[] = [];
+    for (const rule of RULES) {
+      const code = rule.meta.code;
+      if (!isRuleEnabled(code, settings)) continue;
+      const override = settings.severity[code];
+      const severity = override && override !== 'off' ? override : rule.meta.defaultSeverity;
+      rule.check({
+        facts,
+        settings,
+        report(r: Report) {
+          const range = 'type' in r.node ? nodeRange(r.node) : r.node;
+          if (isSuppressed(suppressions, range.start.line, code)) return;
+          const template = rule.messages[r.messageId];
+          if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
+          findings.push(withLazyFixes({
+            rule: code,
+            name: rule.meta.name,
+            severity,
+            message: formatMessage(template, r.data),
+            range,
+            related: r.related ?? [],
+          }, r.fixes));
+        },
+      });
+    }
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+    return { findings, lines };
+  }
+
+  /**
+   * Apply every safe fix, re-analysing between rounds (ESLint's multipass) so fixes that touch
+   * the same lines (imports, the same call) never collide. Returns the new text.
+   */
+  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
+    let current = text;
+    let fixed = 0;
+    const attempted = new Set<string>();
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const result = this.analyzeText(current, options);
+      let applied = false;
+      for (const finding of result.findings) {
+        const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
+        if (!fix) continue;
+        const next = applyEdits(current, fix.edits);
+        // A fix that does not clear its finding would loop forever; try each text once.
+        const key = `${finding.rule}:${next}`;
+        if (next === current || attempted.has(key)) continue;
+        attempted.add(key);
+        current = next;
+        fixed++;
+        applied = true;
+        break;
+      }
+      if (!applied) break;
+    }
+    return { text: current, fixed };
+  }
+}
+
+/** Attach `fixes` as a property computed on first read (then cached as a plain value). */
+function withLazyFixes(f: Omit<Finding, 'fixes'>, fixes: Report['fixes']): Finding {
+  if (typeof fixes !== 'function') return { ...f, fixes: fixes ?? [] };
+  let cached: Finding['fixes'] | undefined;
+  return Object.defineProperty(f, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cached ??= fixes()),
+  }) as Finding;
+}
+
+function nodeRange(n: { startRow: number; startCol: number; endRow: number; endCol: number }): Range {
+  return { start: { line: n.startRow, character: n.startCol }, end: { line: n.endRow, character: n.endCol } };
+}
+
+/** Physical lines, as `wc -l` counts them plus a last line without a newline. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
+/** Apply non-overlapping edits (LSP semantics: all ranges refer to the original text). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) =>
+    p.line >= starts.length ? text.length : Math.min(starts[p.line]! + p.character, text.length);
+  // Applied back to front; inserts at the same position keep their array order (LSP semantics).
+  const sorted = edits
+    .map((e, i) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText, i }))
+    .sort((a, b) => b.s - a.s || b.e - a.e || b.i - a.i);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
+  return out;
+}
+
+export type { ContentChange };
+export { PyDocument };

@@ -1,0 +1,265 @@
+import type { DynamoGuardSettings } from '../../protocol';
+import type { PyDocument } from '../parse/document';
+import { field, visit, type SyntaxNode } from '../parse/syntax';
+import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
+import { FlowAnalyzer, type ModuleContext } from './flow';
+import { detectHandler, handlerEnv } from './handlers';
+import { scanModule, textOf, type FunctionInfo } from './module';
+import { matchesAny } from './names';
+import { EMPTY, join, type Value } from './values';
+import type { WorkspaceIndex } from './workspace';
+
+// Per-document cache: facts of a function are reused while its text and the module context it
+// depends on are unchanged. That is what keeps a keystroke in one handler of a 3,000-line file
+// from re-analysing the other 59 handlers.
+interface Cache {
+  contextKey: string;
+  /** Function text -> facts, valid while the summaries of the file's functions are unchanged. */
+  functions: Map<string, { facts: FunctionFacts; className: string; summariesKey: string }>;
+  summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary }>;
+}
+
+const caches = new WeakMap<PyDocument, Cache>();
+let callIds = 0;
+
+const JWT_DECODE = /\bjwt\.decode\(|\bdecode_token\(|\bverify_jwt\w*\(|\bjwt\.verify\(|\bverify_id_token\(/;
+const RAISES_401 = /status_code\s*=\s*(401|status\.HTTP_401_UNAUTHORIZED)|HTTPException\(\s*(401|status\.HTTP_401_UNAUTHORIZED)|abort\(\s*401|Unauthorized(Error)?\(/;
+
+export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string): FileFacts {
+  const text = doc.text;
+  const structure = scanModule(text, doc.units);
+  const globals = new Map<string, Value>();
+  const schemas = new Map<string, string[]>();
+
+  // Everything outside top-level function bodies shapes the context every function sees.
+  const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
+    doc.units.filter((u) => !isTopFunction(u.node)).map((u) => u.text).join('\u0000');
+  let cache = caches.get(doc);
+  if (!cache || cache.contextKey !== contextKey) {
+    cache = { contextKey, functions: new Map(), summaries: new Map() };
+    caches.set(doc, cache);
+  }
+  const currentCache = cache;
+
+  const authNames = new Set<string>();
+  for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
+  const isAuthFunction = (name: string): boolean =>
+    authNames.has(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
+
+  const inProgress = new Set<string>();
+  const ctx: ModuleContext = {
+    text,
+    structure,
+    globals,
+    settings,
+    isAuthFunction,
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    nextCallId: () => ++callIds,
+    imported: (qualified) => importedValue(workspace, path, qualified),
+    importedGuard: (qualified) => {
+      const dot = qualified.lastIndexOf('.');
+      if (!workspace || dot <= 0) return undefined;
+      return workspace.resolve(path, qualified.slice(0, dot))?.guardHelpers[qualified.slice(dot + 1)];
+    },
+    summary: (name) => {
+      const fn = structure.topFunctions.get(name);
+      if (!fn) return undefined;
+      const key = textOf(text, fn.outer);
+      const cached = currentCache.summaries.get(key);
+      if (cached && cached.outer === fn.outer) return cached.summary;
+      if (inProgress.has(name)) return undefined;
+      inProgress.add(name);
+      try {
+        const s = summarize(ctx, fn);
+        currentCache.summaries.set(key, { outer: fn.outer, summary: s });
+        return s;
+      } finally {
+        inProgress.delete(name);
+      }
+    },
+  };
+
+  const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
+  moduleFlow.runModule(structure.statements);
+  collectTypeAliases(ctx);
+  collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
+  for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
+
+  const functions: FunctionFacts[] = [];
+  const classEnvs = new Map<string, Map<string, Value>>();
+  const summariesKey = () =>
+    [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
+  let sumKey: string | undefined;
+
+  for (const fn of structure.functions) {
+    const key = textOf(text, fn.outer);
+    sumKey ??= summariesKey();
+    const cached = currentCache.functions.get(key);
+    // Same node objects, not just the same text: facts point into the mirrored tree, and a unit
+    // mirrored again (the parse around it changed) must not be served facts about its old nodes.
+    if (cached && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+      functions.push(cached.facts);
+      continue;
+    }
+    const flow = new FlowAnalyzer(ctx, fn, 'plain');
+    const handler = detectHandler(ctx, flow, fn);
+    let env = new Map<string, Value>();
+    if (fn.className) {
+      let selfEnv = classEnvs.get(fn.className);
+      if (!selfEnv) {
+        selfEnv = classSelfEnv(ctx, fn.className);
+        classEnvs.set(fn.className, selfEnv);
+      }
+      env = new Map(selfEnv);
+    }
+    let facts: FunctionFacts;
+    if (handler) {
+      for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => ctx.summary(name)?.returns)) env.set(k, v);
+      facts = new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
+    } else {
+      facts = flow.runFunction(env);
+    }
+    currentCache.functions.set(key, { facts, className: fn.className ?? '', summariesKey: sumKey });
+    functions.push(facts);
+  }
+  // Drop entries of functions that no longer exist so the cache cannot grow without bound.
+  if (currentCache.functions.size > functions.length * 2 + 16) {
+    const live = new Set(functions);
+    for (const [k, v] of currentCache.functions) if (!live.has(v.facts)) currentCache.functions.delete(k);
+  }
+
+  return {
+    doc,
+    text,
+    module: structure,
+    globals,
+    functions,
+    handlers: functions.filter((f) => f.handler),
+    settings,
+    ...(workspace ? { workspace } : {}),
+    ...(path ? { path } : {}),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    summary: (name) => ctx.summary(name),
+    schemas,
+    localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
+    authFunctionNames: [...new Set([...authNames, ...structure.functions.filter((f) => !f.className && matchesAny(f.name, settings.authFunctions)).map((f) => f.name), ...(workspace?.authFunctionNames() ?? [])])],
+  };
+}
+
+function isTopFunction(node: SyntaxNode): boolean {
+  if (node.type === 'function_definition') return true;
+  return node.type === 'decorated_definition' && field(node, 'definition')?.type === 'function_definition';
+}
+
+function summaryKey(name: string, s: FunctionSummary | undefined): string {
+  if (!s) return name;
+  const r = s.returns;
+  return `${name}:${s.isAuth ? 1 : 0}:${s.guardPairs.join(';')}:${r.request ? 1 : 0}${r.subject ? 1 : 0}${r.obj ?? ''}${r.name ?? ''}${(r.params ?? []).join(',')}${r.fresh ? 'f' : ''}`;
+}
+
+/** A function authenticates when its body decodes a token or raises 401. */
+function isAuthBody(text: string, fn: FunctionInfo, settings: DynamoGuardSettings): boolean {
+  if (matchesAny(fn.name, settings.authFunctions)) return true;
+  const body = textOf(text, fn.body);
+  return JWT_DECODE.test(body) || RAISES_401.test(body);
+}
+
+function summarize(ctx: ModuleContext, fn: FunctionInfo): FunctionSummary {
+  const env = new Map<string, Value>();
+  fn.params.forEach((p, i) => env.set(p.name, { params: [i] }));
+  const flow = new FlowAnalyzer(ctx, fn, 'helper');
+  const facts = flow.runFunction(env);
+  let returns: Value = EMPTY;
+  for (const r of facts.returns) returns = join(returns, r.value);
+  // Keep what a caller can use: taint, params, and objects (a table returned by a provider).
+  const objs = facts.returns.map((r) => r.value.obj).filter(Boolean);
+  if (objs.length && objs.every((o) => o === objs[0])) {
+    returns = { ...returns, obj: objs[0]! };
+    const name = facts.returns[0]!.value.name;
+    if (name) returns.name = name;
+  }
+  // Dependency chains: `def get_active_user(user = Depends(get_current_user))` authenticates too.
+  const dependsOnAuth = fn.params.some((p) => {
+    if (!p.default || p.default.type !== 'call') return false;
+    const t = textOf(ctx.text, p.default);
+    const m = /^(?:Depends|Security)\(\s*([\w.]+)/.exec(t);
+    return !!m && ctx.isAuthFunction(m[1]!.split('.').pop()!);
+  });
+  const uniquePairs = new Map<string, [number, number]>();
+  for (const p of flow.guardPairs) uniquePairs.set(p.join(','), p);
+  return {
+    returns,
+    guardPairs: [...uniquePairs.values()],
+    isAuth: ctx.isAuthFunction(fn.name) || dependsOnAuth,
+  };
+}
+
+/** `self.<attr>` bindings made in `__init__` (tables kept on a repository object). */
+function classSelfEnv(ctx: ModuleContext, className: string): Map<string, Value> {
+  const cls = ctx.structure.classes.get(className);
+  const init = cls?.methods.find((m) => m.name === '__init__');
+  const env = new Map<string, Value>();
+  if (!init) return env;
+  const flow = new FlowAnalyzer(ctx, init, 'module');
+  const initial = new Map<string, Value>();
+  flow.runFunction(initial);
+  for (const [k, v] of initial) if (k.startsWith('self.') || k.startsWith('cls.')) env.set(k, v);
+  return env;
+}
+
+/** `CurrentUser = Annotated[User, Depends(get_current_user)]` type aliases. */
+function collectTypeAliases(ctx: ModuleContext): void {
+  for (const stmt of ctx.structure.statements) {
+    const asg = stmt.type === 'expression_statement' ? stmt.children[0] : undefined;
+    if (asg?.type !== 'assignment') continue;
+    const left = field(asg, 'left');
+    const right = field(asg, 'right');
+    if (left?.type !== 'identifier' || !right) continue;
+    const m = /^Annotated\[[\s\S]*?(?:Depends|Security)\(\s*([\w.]+)/.exec(textOf(ctx.text, right));
+    if (m) ctx.globals.set(textOf(ctx.text, left), { name: `depends:${m[1]!.split('.').pop()}` });
+  }
+}
+
+/** Key schemas from `create_table(TableName=..., KeySchema=[{"AttributeName": ..., "KeyType": "HASH"}])`. */
+export function collectSchemas(text: string, roots: SyntaxNode[], into: Map<string, string[]>): void {
+  for (const root of roots) {
+    visit(root, (n) => {
+      if (n.type !== 'call') return;
+      const fn = field(n, 'function');
+      if (!fn || !textOf(text, fn).endsWith('create_table')) return;
+      const src = textOf(text, n);
+      const table = /TableName\s*=\s*["']([\w.-]+)["']/.exec(src)?.[1];
+      const ks = /KeySchema\s*=\s*\[([\s\S]*?)\]/.exec(src)?.[1];
+      if (!table || !ks) return false;
+      const attrs: Array<[string, string]> = [];
+      for (const m of ks.matchAll(/\{[^}]*\}/g)) {
+        const a = /["']AttributeName["']\s*:\s*["']([\w.-]+)["']/.exec(m[0])?.[1];
+        const k = /["']KeyType["']\s*:\s*["'](HASH|RANGE)["']/.exec(m[0])?.[1];
+        if (a && k) attrs.push([a, k]);
+      }
+      if (attrs.length) into.set(table, attrs.sort((x, y) => (x[1] === 'HASH' ? -1 : y[1] === 'HASH' ? 1 : 0)).map((x) => x[0]));
+      return false;
+    });
+  }
+}
+
+function importedValue(workspace: WorkspaceIndex | undefined, path: string | undefined, qualified: string): Value | undefined {
+  if (!workspace) return undefined;
+  const isCall = qualified.endsWith('()');
+  const q = isCall ? qualified.slice(0, -2) : qualified;
+  const dot = q.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const summary = workspace.resolve(path, q.slice(0, dot));
+  if (!summary) return undefined;
+  const name = q.slice(dot + 1);
+  if (isCall) {
+    if (summary.authFunctions.includes(name)) return { subject: [] as never[] } as Value;
+    const f = summary.tableFactories[name];
+    return f ? { obj: f.kind === 'table' ? 'table' : f.kind === 'client' ? 'dynamoClient' : 'dynamoResource', ...(f.tableName ? { name: f.tableName } : {}) } : undefined;
+  }
+  const t = summary.tables[name];
+  if (t) return { obj: t.kind === 'table' ? 'table' : t.kind === 'client' ? 'dynamoClient' : 'dynamoResource', ...(t.tableName ? { name: t.tableName } : {}) };
+  const app = summary.apps[name];
+  if (app) return { obj: app.kind as Value['obj'], ...(app.authenticated ? { name: 'authenticated' } : {}) } as Value;
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import type { DynamoGuardSettings } from '../../protocol';
+import type { PyDocument } from '../parse/document';
+import type { SyntaxNode } from '../parse/syntax';
+import type { FunctionInfo, ModuleStructure, ParamInfo } from './module';
+import type { Source, Value } from './values';
+import type { WorkspaceIndex } from './workspace';
+
+export type Framework = 'fastapi' | 'flask' | 'chalice' | 'lambda';
+
+export interface HandlerInfo {
+  framework: Framework;
+  /** The route decorator (absent for Lambda and MethodView methods). */
+  route?: SyntaxNode;
+  path?: string;
+  methods: string[];
+  /** Authenticated by a decorator, router/app dependencies, before_request or a Chalice authorizer. */
+  authenticatedBy?: SyntaxNode;
+  /** Parameters whose value is the subject (Depends(auth)/Security(auth)). */
+  subjectParams: ParamInfo[];
+  /** FastAPI response_model / explicit return model: the response is narrowed. */
+  responseNarrowed: boolean;
+  /** Name of the dependency function a DG101/DG102 fix should use (`get_current_user`). */
+  authFunction?: string;
+}
+
+/** One key attribute of a table call and the value bound to it. */
+export interface KeyPart {
+  attr?: string;
+  node: SyntaxNode;
+  value: Value;
+  /** True for the partition key (or the only key we can see). */
+  partition: boolean;
+}
+
+export interface TableCall {
+  id: number;
+  node: SyntaxNode;
+  methodNode: SyntaxNode;
+  method: string;
+  api: 'resource' | 'client' | 'pynamo' | 'batch' | 'unknown';
+  tableName?: string;
+  receiver: SyntaxNode;
+  /** Value of the receiver (a PynamoDB item carries its payload/key here). */
+  receiverValue: Value;
+  kwargs: Map<string, { node: SyntaxNode; value: Value; argNode: SyntaxNode }>;
+  args: Array<{ node: SyntaxNode; value: Value }>;
+  keys: KeyPart[];
+  /** The enclosing statement (for inserting guards before it). */
+  statement: SyntaxNode;
+  /** Request sources verified by ownership guards on every path to this call. */
+  verified: Set<string>;
+  /** Read whose fetched item's owner is compared to the subject afterwards. */
+  postChecked: boolean;
+  /** A ConditionExpression (string or Attr builder) binds an attribute to the subject. */
+  conditionBindsSubject: boolean;
+  /** Attributes read from this call's result (`item["name"]`), for projections. */
+  usedFields: Set<string>;
+  /** Pynamo: the model class name; for instance methods, the item's key value. */
+  pynamoModel?: string;
+  isRead: boolean;
+  isWrite: boolean;
+  fn: FunctionInfo;
+}
+
+export interface ReturnFact {
+  node: SyntaxNode;
+  value: Value;
+}
+
+export interface FunctionFacts {
+  fn: FunctionInfo;
+  handler?: HandlerInfo;
+  calls: TableCall[];
+  returns: ReturnFact[];
+  /** `raise X(...)` statements with the value of the raised expression (HTTPException details...). */
+  raises: ReturnFact[];
+  /** Subject reads inside the body (g.user, get_jwt_identity(), authorizer claims, auth calls). */
+  subjectReads: Source[];
+  /** Guard helpers called (count as a subject presence for DG102). */
+  guardCalls: SyntaxNode[];
+}
+
+/** What a helper function does, seen from its callers. */
+export interface FunctionSummary {
+  /** Return value, with `params` marking values that flow from arguments. */
+  returns: Value;
+  /** Parameter index pairs compared by an ownership guard; -1 stands for a subject read inside. */
+  guardPairs: Array<[number, number]>;
+  isAuth: boolean;
+}
+
+/** Everything the rules read about one file; computed once per analysis and shared by all rules. */
+export interface FileFacts {
+  doc: PyDocument;
+  text: string;
+  module: ModuleStructure;
+  globals: Map<string, Value>;
+  functions: FunctionFacts[];
+  handlers: FunctionFacts[];
+  settings: DynamoGuardSettings;
+  workspace?: WorkspaceIndex;
+  path?: string;
+  /** Key schemas known from create_table calls (this file and the workspace). */
+  keySchema(tableName: string | undefined): string[] | undefined;
+  /** Names of auth functions defined in this file or the workspace. */
+  authFunctionNames: string[];
+  /** Summary of a top-level function of this file (computed on demand, cached). */
+  summary(name: string): FunctionSummary | undefined;
+  /** Key schemas declared by create_table calls in this file. */
+  schemas: Map<string, string[]>;
+  /** Names of functions whose body authenticates (decodes a token, raises 401) or match auth patterns. */
+  localAuthFunctions: string[];
+}

@@ -1,0 +1,230 @@
+import type { DynamoGuardSettings } from '../../protocol';
+import { field, type SyntaxNode } from '../parse/syntax';
+import type { HandlerInfo } from './facts';
+import type { FlowAnalyzer, ModuleContext } from './flow';
+import { textOf, type FunctionInfo, type ParamInfo } from './module';
+import { HTTP_METHOD_DECORATORS, isAuthDecoratorName, METHOD_VIEW_METHODS } from './names';
+import { EMPTY, type Source, type Value } from './values';
+
+// Handler recognition (RULES.md "Handler") and the values of a handler's parameters.
+
+const LAMBDA_EVENT = /^_?(event|evt)$/;
+const LAMBDA_CONTEXT = /^_?(context|ctx|lambda_context)$/;
+
+function lastName(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
+}
+
+function kwarg(ctx: ModuleContext, call: SyntaxNode, name: string): SyntaxNode | undefined {
+  const args = field(call, 'arguments');
+  for (const a of args?.children ?? []) {
+    if (a.type === 'keyword_argument' && textOf(ctx.text, field(a, 'name')!) === name) return field(a, 'value');
+  }
+  return undefined;
+}
+
+function firstStringArg(ctx: ModuleContext, call: SyntaxNode): string | undefined {
+  const a = field(call, 'arguments')?.children.find((c) => c.named && c.type !== 'keyword_argument');
+  if (a?.type !== 'string') return undefined;
+  return a.children.filter((c) => c.type === 'string_content').map((c) => textOf(ctx.text, c)).join('');
+}
+
+function importsFrom(ctx: ModuleContext, pkg: string): boolean {
+  for (const imp of ctx.structure.imports.values()) if (imp.qualified === pkg || imp.qualified.startsWith(pkg + '.')) return true;
+  return false;
+}
+
+/** Recognise a handler from its decorators, its class (MethodView) or its signature (Lambda). */
+export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: FunctionInfo): HandlerInfo | undefined {
+  const settings = ctx.settings;
+  let info: HandlerInfo | undefined;
+  let authenticatedBy: SyntaxNode | undefined;
+  for (const dec of fn.decorators) {
+    const call = dec.type === 'call' ? dec : undefined;
+    const callee = call ? field(call, 'function')! : dec;
+    const calleeText = textOf(ctx.text, callee);
+    const method = lastName(calleeText);
+    if (call && callee.type === 'attribute' && HTTP_METHOD_DECORATORS.has(method)) {
+      const recvNode = field(callee, 'object')!;
+      const recv = flow.evalStandalone(recvNode);
+      const path = firstStringArg(ctx, call);
+      let framework: HandlerInfo['framework'] | undefined;
+      if (recv.obj === 'fastapiApp' || recv.obj === 'apiRouter') framework = 'fastapi';
+      else if (recv.obj === 'flaskApp' || recv.obj === 'blueprint') framework = 'flask';
+      else if (recv.obj === 'chaliceApp') framework = 'chalice';
+      else if (path?.startsWith('/')) {
+        // Router imported from elsewhere: infer the framework from the file's imports.
+        if (importsFrom(ctx, 'fastapi')) framework = 'fastapi';
+        else if (importsFrom(ctx, 'flask')) framework = 'flask';
+        else if (importsFrom(ctx, 'chalice')) framework = 'chalice';
+      }
+      if (!framework) continue;
+      const methods = methodsOf(ctx, call, method);
+      info = { framework, route: dec, methods, subjectParams: [], responseNarrowed: false };
+      if (path !== undefined) info.path = path;
+      if (recv.name === 'authenticated') authenticatedBy = dec;
+      const deps = kwarg(ctx, call, 'dependencies');
+      if (deps && flow.hasAuthDependency(deps)) authenticatedBy = deps;
+      const authorizer = kwarg(ctx, call, 'authorizer');
+      if (framework === 'chalice' && authorizer && textOf(ctx.text, authorizer) !== 'None') authenticatedBy = authorizer;
+      const rm = kwarg(ctx, call, 'response_model');
+      if (rm && textOf(ctx.text, rm) !== 'None') info.responseNarrowed = true;
+      continue;
+    }
+    if (isAuthDecoratorName(method, settings.authFunctions)) authenticatedBy = dec;
+  }
+  if (!info && fn.className && METHOD_VIEW_METHODS.has(fn.name)) {
+    const cls = ctx.structure.classes.get(fn.className);
+    const isView = cls?.bases.some((b) => /(MethodView|View)$/.test(textOf(ctx.text, b)));
+    if (isView) {
+      info = { framework: 'flask', methods: [fn.name.toUpperCase()], subjectParams: [], responseNarrowed: false };
+      // `decorators = [login_required]` on the class authenticates every method.
+      const body = field(cls!.node, 'body');
+      for (const stmt of body?.children ?? []) {
+        const asg = stmt.children[0];
+        if (asg?.type === 'assignment' && textOf(ctx.text, field(asg, 'left')!) === 'decorators') {
+          const list = field(asg, 'right');
+          for (const d of list?.children ?? []) if (d.named && isAuthDecoratorName(lastName(textOf(ctx.text, d.type === 'call' ? field(d, 'function')! : d)), settings.authFunctions)) authenticatedBy = d;
+        }
+      }
+    }
+  }
+  if (!info && !fn.className) {
+    const [p0, p1] = fn.params;
+    if (p0 && p1 && LAMBDA_EVENT.test(p0.name) && LAMBDA_CONTEXT.test(p1.name)) {
+      info = { framework: 'lambda', methods: [], subjectParams: [], responseNarrowed: false };
+    }
+  }
+  if (!info) return undefined;
+  if (authenticatedBy) info.authenticatedBy = authenticatedBy;
+  if (info.framework === 'fastapi' && fn.returnType && isExplicitModel(ctx, fn.returnType)) info.responseNarrowed = true;
+  return info;
+}
+
+function methodsOf(ctx: ModuleContext, call: SyntaxNode, decoratorName: string): string[] {
+  if (decoratorName !== 'route' && decoratorName !== 'api_route') return [decoratorName.toUpperCase()];
+  const m = kwarg(ctx, call, 'methods');
+  if (!m) return ['GET'];
+  const out: string[] = [];
+  for (const c of m.children) if (c.type === 'string') out.push(textOf(ctx.text, c).replace(/^[rbuf]*["']|["']$/gi, '').toUpperCase());
+  return out.length ? out : ['GET'];
+}
+
+/** A return annotation that names a model (not dict/Any/Response): FastAPI filters the response through it. */
+function isExplicitModel(ctx: ModuleContext, ann: SyntaxNode): boolean {
+  const text = textOf(ctx.text, ann).replace(/\s/g, '');
+  if (/^(dict|Dict|Any|object|None|JSONResponse|Response|list|List)(\[.*\])?$/.test(text) && !/\[(list|List)?\[?[A-Z]\w*(Out|Public|Response|Model|Schema|View)\]/.test(text)) {
+    const inner = /\[(\w+)\]$/.exec(text)?.[1];
+    return !!inner && ctx.structure.classes.has(inner);
+  }
+  const name = /(\w+)\]*$/.exec(text)?.[1] ?? '';
+  return ctx.structure.classes.has(name) || /^[A-Z]/.test(name);
+}
+
+/** Name of the function inside `Depends(f)` / `Security(f)` / `Annotated[T, Depends(f)]`, or '' for `Depends()`. */
+export function dependencyOf(ctx: ModuleContext, p: ParamInfo): string | undefined {
+  const fromCall = (n: SyntaxNode | undefined): string | undefined => {
+    if (n?.type !== 'call') return undefined;
+    const callee = lastName(textOf(ctx.text, field(n, 'function')!));
+    if (callee !== 'Depends' && callee !== 'Security') return undefined;
+    const a = field(n, 'arguments')?.children.find((c) => c.named && c.type !== 'keyword_argument') ??
+      field(n, 'arguments')?.children.find((c) => c.type === 'keyword_argument' && textOf(ctx.text, field(c, 'name')!) === 'dependency');
+    const target = a?.type === 'keyword_argument' ? field(a, 'value') : a;
+    return target ? lastName(textOf(ctx.text, target)) : '';
+  };
+  const d = fromCall(p.default);
+  if (d !== undefined) return d;
+  const ann = p.annotation;
+  if (!ann) return undefined;
+  const annText = textOf(ctx.text, ann);
+  // `user: CurrentUser` where `CurrentUser = Annotated[User, Depends(get_current_user)]`
+  const alias = /^\w+$/.test(annText) ? ctx.globals.get(annText) : undefined;
+  if (alias?.name?.startsWith('depends:')) return alias.name.slice('depends:'.length);
+  if (/Annotated\[/.test(annText)) {
+    const m = /(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?([\w.]*)/.exec(annText);
+    if (m) return lastName(m[1] ?? '');
+  }
+  return undefined;
+}
+
+function annotationName(ctx: ModuleContext, p: ParamInfo): string | undefined {
+  if (!p.annotation) return undefined;
+  const text = textOf(ctx.text, p.annotation).replace(/\s/g, '');
+  const m = /^(?:Annotated\[)?([\w.]+)/.exec(text);
+  return m ? lastName(m[1]!) : undefined;
+}
+
+/** Initial values of a handler's parameters, and which ones hold the subject. */
+export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: HandlerInfo, summaryReturns: (name: string) => Value | undefined): Map<string, Value> {
+  const env = new Map<string, Value>();
+  const pathParams = new Set<string>();
+  for (const m of (handler.path ?? '').matchAll(/[{<](?:\w+:)?(\w+)(?::\w+)?[}>]/g)) pathParams.add(m[1]!);
+  const params = fn.params.filter((p, i) => !(i === 0 && fn.className && (p.name === 'self' || p.name === 'cls')));
+  if (handler.framework === 'lambda') {
+    env.set(params[0]!.name, { obj: 'lambdaEvent' });
+    return env;
+  }
+  for (const p of params) {
+    const src = (label: string): Source => ({ id: `param:${p.name}`, label, node: p.nameNode });
+    if (handler.framework === 'fastapi') {
+      const dep = dependencyOf(ctx, p);
+      if (dep !== undefined) {
+        if (dep && ctx.isAuthFunction(dep)) {
+          handler.subjectParams.push(p);
+          handler.authFunction ??= dep;
+          env.set(p.name, { subject: [src(`the authenticated user \`${p.name}\` (\`Depends(${dep})\`)`)] });
+          continue;
+        }
+        const provided = dep ? summaryReturns(dep) : undefined;
+        if (provided && (provided.obj === 'table' || provided.obj === 'dynamoClient' || provided.obj === 'dynamoResource')) {
+          env.set(p.name, provided);
+          continue;
+        }
+        if (provided?.subject) {
+          handler.subjectParams.push(p);
+          env.set(p.name, { subject: [src(`\`${p.name}\` (\`Depends(${dep})\`)`)] });
+          continue;
+        }
+        // `Depends(SomeQueryModel)` or `Depends()` on a class: query parameters.
+        const ann = annotationName(ctx, p);
+        if ((dep && ctx.structure.classes.has(dep)) || (dep === '' && ann && ctx.structure.classes.has(ann))) {
+          env.set(p.name, { request: [src(`query parameters \`${p.name}\``)] });
+          continue;
+        }
+        env.set(p.name, EMPTY);
+        continue;
+      }
+      const ann = annotationName(ctx, p);
+      if (ann === 'Request' || ann === 'HTTPConnection') {
+        env.set(p.name, { obj: 'starletteRequest' });
+        continue;
+      }
+      if (ann && ['Response', 'BackgroundTasks', 'WebSocket', 'Session', 'AsyncSession'].includes(ann)) {
+        env.set(p.name, EMPTY);
+        continue;
+      }
+      if (ann && ctx.structure.classes.has(ann)) {
+        const s = src(`request body \`${p.name}\``);
+        env.set(p.name, { request: [s], payload: s, model: ann });
+        continue;
+      }
+      // `payload: dict = Body(...)`: the whole JSON body.
+      const isBody = p.default?.type === 'call' && /^(fastapi\.)?Body$/.test(textOf(ctx.text, field(p.default, 'function')!));
+      if (isBody || (ann && /^(dict|Dict|Mapping|MutableMapping|Any|JSON|Json)$/.test(ann) && !pathParams.has(p.name))) {
+        const s = src(`request body \`${p.name}\``);
+        env.set(p.name, { request: [s], payload: s });
+        continue;
+      }
+      const kind = pathParams.has(p.name) ? 'path parameter' : 'query parameter';
+      env.set(p.name, { request: [src(`${kind} \`${p.name}\``)] });
+      continue;
+    }
+    // Flask view args and Chalice URI params.
+    env.set(p.name, { request: [src(`path parameter \`${p.name}\``)] });
+  }
+  return env;
+}
+
+export function settingsKey(settings: DynamoGuardSettings): string {
+  return JSON.stringify(settings);
+}

@@ -1,0 +1,182 @@
+import type { SyntaxNode } from '../parse/syntax';
+
+/** Where a tainted (request) or trusted (subject) value entered the function. */
+export interface Source {
+  /** Stable within one function: guards verify sources by id. */
+  id: string;
+  /** Human wording for messages: "path parameter `user_id`". */
+  label: string;
+  node: SyntaxNode;
+}
+
+/** Objects the model recognises by their construction. */
+export type ObjKind =
+  | 'boto3' | 'session' | 'dynamoResource' | 'dynamoClient' | 'table' | 'batchWriter'
+  | 'fastapiApp' | 'apiRouter' | 'flaskApp' | 'blueprint' | 'chaliceApp'
+  | 'flaskRequest' | 'flaskG' | 'flaskSession' | 'chaliceRequest' | 'chaliceContext'
+  | 'lambdaEvent' | 'lambdaRequestContext' | 'starletteRequest'
+  | 'pynamoModel' | 'pynamoItem' | 'pydanticModel' | 'pydanticInstance'
+  | 'conditionBuilder' | 'exception';
+
+export type DbLevel = 'response' | 'item' | 'items';
+
+/** One element of a boto3.dynamodb.conditions chain: Key("pk").eq(v) & Attr("owner").eq(u). */
+export interface CondTerm {
+  builder: 'Key' | 'Attr';
+  attr: string;
+  op: string;
+  value: Value;
+  node: SyntaxNode;
+}
+
+export interface DictEntry {
+  key: string;
+  keyNode: SyntaxNode;
+  valueNode: SyntaxNode;
+  value: Value;
+}
+
+/**
+ * The abstract value of a Python expression. Every field is optional and "absent" means "nothing
+ * known", so joining two values is a field-wise union. Kept as plain data so summaries can be
+ * cached and compared.
+ */
+export interface Value {
+  request?: Source[];
+  subject?: Source[];
+  /** The whole request payload (or a dict/loop built from all of its keys): mass assignment. */
+  payload?: Source;
+  /** Iterating this yields payload keys/values (`body.items()`). */
+  payloadIter?: Source;
+  /** Went through an allow-list filter. */
+  filtered?: boolean;
+  /** A freshly generated identifier (uuid4, secrets.token_*, ulid). */
+  fresh?: SyntaxNode;
+  /** Built only from literals/constants. */
+  constant?: boolean;
+  str?: string;
+  obj?: ObjKind;
+  /** Table name for `table`, class name for pynamo/pydantic objects. */
+  name?: string;
+  /** Whole DynamoDB read results flowing here: table-call id -> level. */
+  dbWhole?: Map<number, DbLevel>;
+  /** Any value derived from a read's result (for fetch-then-check). */
+  dbFrom?: number[];
+  /** Exception text or DynamoDB error detail (`str(e)`, `e.response["Error"]`, `traceback.format_exc()`). */
+  error?: Source;
+  /** For read results: the value of the key they were fetched with (a check of the item's owner verifies it). */
+  keyedBy?: Value;
+  dict?: DictEntry[];
+  /** Element value of a list/tuple/set literal or a comprehension. */
+  elem?: Value;
+  cond?: CondTerm[];
+  /** Helper-summary mode: derived from these parameter indexes. */
+  params?: number[];
+  /** For pynamo items: the value of their hash key. */
+  key?: Value;
+  /** Set on request sources when the FastAPI parameter is a Pydantic body model. */
+  model?: string;
+}
+
+export const EMPTY: Value = Object.freeze({}) as Value;
+
+function unionBy<T>(a: T[] | undefined, b: T[] | undefined, key: (t: T) => unknown): T[] | undefined {
+  if (!a?.length) return b?.length ? b : undefined;
+  if (!b?.length) return a;
+  const seen = new Set(a.map(key));
+  const out = a.slice();
+  for (const t of b) if (!seen.has(key(t))) out.push(t);
+  return out;
+}
+
+const byId = (s: Source) => s.id;
+
+/** Union of what two values may carry (used for `a + b`, f-strings, branch merges...). */
+export function join(a: Value, b: Value): Value {
+  if (a === b) return a;
+  if (isEmpty(a)) return stripConstant(b, a);
+  if (isEmpty(b)) return stripConstant(a, b);
+  const out: Value = {};
+  const request = unionBy(a.request, b.request, byId);
+  if (request) out.request = request;
+  const subject = unionBy(a.subject, b.subject, byId);
+  if (subject) out.subject = subject;
+  const payload = a.payload ?? b.payload;
+  if (payload) out.payload = payload;
+  const payloadIter = a.payloadIter ?? b.payloadIter;
+  if (payloadIter) out.payloadIter = payloadIter;
+  if (a.filtered && b.filtered) out.filtered = true;
+  const fresh = a.fresh ?? b.fresh;
+  if (fresh) out.fresh = fresh;
+  const error = a.error ?? b.error;
+  if (error) out.error = error;
+  if (a.constant && b.constant) out.constant = true;
+  if (a.dbWhole || b.dbWhole) out.dbWhole = new Map([...(a.dbWhole ?? []), ...(b.dbWhole ?? [])]);
+  const dbFrom = unionBy(a.dbFrom, b.dbFrom, (x) => x);
+  if (dbFrom) out.dbFrom = dbFrom;
+  const params = unionBy(a.params, b.params, (x) => x);
+  if (params) out.params = params;
+  if (a.keyedBy || b.keyedBy) out.keyedBy = join(a.keyedBy ?? EMPTY, b.keyedBy ?? EMPTY);
+  if (a.obj && a.obj === b.obj) {
+    out.obj = a.obj;
+    if (a.name === b.name && a.name !== undefined) out.name = a.name;
+  }
+  const cond = unionBy(a.cond, b.cond, (c) => c);
+  if (cond) out.cond = cond;
+  if (a.elem || b.elem) out.elem = join(a.elem ?? EMPTY, b.elem ?? EMPTY);
+  return out;
+}
+
+function stripConstant(v: Value, other: Value): Value {
+  // Joining with "nothing known" must not keep the constant claim: `x = CONST if c else unknown()`.
+  if (!v.constant || other.constant) return v;
+  const { constant: _c, str: _s, ...rest } = v;
+  return rest;
+}
+
+export function joinAll(values: Value[]): Value {
+  return values.reduce((acc, v) => join(acc, v), EMPTY);
+}
+
+export function isEmpty(v: Value): boolean {
+  for (const _ in v) return false;
+  return true;
+}
+
+export function isRequest(v: Value): boolean {
+  return !!v.request?.length;
+}
+
+export function isSubject(v: Value): boolean {
+  return !!v.subject?.length;
+}
+
+/** Keep only taint (request/subject/params/db derivation): what a derived scalar carries. */
+export function derived(v: Value): Value {
+  const out: Value = {};
+  if (v.request) out.request = v.request;
+  if (v.subject) out.subject = v.subject;
+  if (v.params) out.params = v.params;
+  if (v.dbFrom) out.dbFrom = v.dbFrom;
+  if (v.keyedBy) out.keyedBy = v.keyedBy;
+  if (v.fresh) out.fresh = v.fresh;
+  if (v.error) out.error = v.error;
+  if (v.constant) out.constant = true;
+  return out;
+}
+
+export function constant(str?: string): Value {
+  return str === undefined ? { constant: true } : { constant: true, str };
+}
+
+export function dictGet(v: Value, key: string): DictEntry | undefined {
+  if (!v.dict) return undefined;
+  for (let i = v.dict.length - 1; i >= 0; i--) if (v.dict[i]!.key === key) return v.dict[i];
+  return undefined;
+}
+
+/** boto3 client values are typed (`{"S": x}`): look through the type wrapper. */
+export function unwrapTyped(v: Value): Value {
+  if (v.dict && v.dict.length === 1 && /^(S|N|B|BOOL|SS|NS|BS|L|M|NULL)$/.test(v.dict[0]!.key)) return v.dict[0]!.value;
+  return v;
+}

@@ -1,0 +1,35 @@
+// Cross-file knowledge. The analyzer asks this interface about names imported from other modules
+// of the workspace; the language server and the CLI fill it from module summaries of every file.
+
+/** What one module offers to its importers. */
+export interface ModuleSummary {
+  /** Names of functions that authenticate (auth-function patterns, JWT decode, raise 401). */
+  authFunctions: string[];
+  /** Functions whose body is an ownership guard on their parameters: name -> pairs of compared param indexes (-1 = a subject read inside). */
+  guardHelpers: Record<string, Array<[number, number]>>;
+  /** Module-level names bound to a DynamoDB Table / client / resource. */
+  tables: Record<string, { kind: 'table' | 'client' | 'resource'; tableName?: string }>;
+  /** Functions returning a Table (dependency providers such as `def get_table(): ...`). */
+  tableFactories: Record<string, { kind: 'table' | 'client' | 'resource'; tableName?: string }>;
+  /** FastAPI/Flask/Chalice app or router objects: name -> kind, and whether router-level auth applies. */
+  apps: Record<string, { kind: string; authenticated: boolean }>;
+  /** Key schemas from create_table calls: table name -> key attribute names (partition first). */
+  keySchemas: Record<string, string[]>;
+}
+
+export interface WorkspaceIndex {
+  /** Bumped whenever a summary changes, so per-document caches know to recompute. */
+  readonly version: number;
+  /** Summary of the module that `fromModule` (dotted, possibly relative) names, seen from `importer`. */
+  resolve(importer: string | undefined, fromModule: string): ModuleSummary | undefined;
+  /** Known key schemas anywhere in the workspace, by table name. */
+  keySchema(tableName: string): string[] | undefined;
+  /** Auth function names defined anywhere in the workspace (for the DG101 "add dependency" fix). */
+  authFunctionNames(): string[];
+  /** Dotted module to import auth function `name` from, as seen from `importer`. */
+  authModuleOf?(name: string, importer?: string): string | undefined;
+}
+
+export function emptySummary(): ModuleSummary {
+  return { authFunctions: [], guardHelpers: {}, tables: {}, tableFactories: {}, apps: {}, keySchemas: {} };
+}

@@ -1,0 +1,135 @@
+import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
+import { chooseSubject, denyLines, keyExpression, ownerAttribute, ownerAttributeFromFile, USER_KEY } from '../fixes/subject';
+import type { FileFacts, FunctionFacts, KeyPart, TableCall } from '../model/facts';
+import { textOf } from '../model/module';
+import { dictGet, type Source } from '../model/values';
+import { rangeOf } from '../parse/syntax';
+import type { Fix, RelatedLocation } from '../types';
+import type { RuleModule } from './rule';
+
+/** Request sources of the key that no guard verified, when the key is not bound to the subject. */
+export function unscopedSources(call: TableCall): { part: KeyPart; sources: Source[] } | undefined {
+  if (call.conditionBindsSubject || call.postChecked) return undefined;
+  const parts = call.keys;
+  if (!parts.length) return undefined;
+  // A subject-derived key attribute scopes the item to the caller (composite keys included).
+  if (parts.some((p) => p.value.subject?.length)) return undefined;
+  // A put guarded by attribute_not_exists cannot touch an existing (someone else's) item.
+  const cond = call.kwargs.get('ConditionExpression')?.value.str;
+  if (call.method === 'put_item' && cond && /attribute_not_exists/.test(cond)) return undefined;
+  // The partition key decides whose items are reachable; a request-chosen sort key inside the
+  // caller's partition is DG104's business, not BOLA.
+  const partition = parts.filter((p) => p.partition);
+  for (const part of partition.length ? partition : parts) {
+    const sources = (part.value.request ?? []).filter((s) => !call.verified.has(s.id));
+    if (sources.length && !part.value.fresh) return { part, sources };
+  }
+  return undefined;
+}
+
+function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart, sources: Source[]): Fix | undefined {
+  const h = fnFacts.handler!;
+  const b = new EditBuilder(facts);
+  const key = keyExpression(facts, part, sources);
+  const subject = chooseSubject(facts, fnFacts, b);
+  if (!key || !subject) return undefined;
+  const deny = denyLines(h.framework, b, facts);
+  const unit = b.indentUnit();
+  const guard = b.insertLinesBefore(call.statement, [`if ${key} != ${subject.expr}:`, ...deny.lines.map((l) => unit + l)]);
+  if (!guard) return undefined;
+  // `note_id != user.id` would refuse every request: only a user-like key is compared with the caller.
+  const userLike = USER_KEY.test(part.attr ?? '') || USER_KEY.test(key.replace(/^.*[.[]["']?|["']?\]$/g, ''));
+  return {
+    title: `Insert a 403 guard: ${key} != ${subject.expr}`,
+    edits: mergeInsertions([...subject.edits, ...deny.edits, guard]),
+    isPreferred: userLike,
+    safe: userLike && !subject.guessed,
+  };
+}
+
+function conditionFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart): Fix | undefined {
+  if (call.method !== 'update_item' && call.method !== 'delete_item') return undefined;
+  const preferCondition = !USER_KEY.test(part.attr ?? '');
+  const attrKnown = ownerAttributeFromFile(facts) !== undefined;
+  if (call.api !== 'resource' && call.api !== 'unknown') return undefined;
+  const b = new EditBuilder(facts);
+  const subject = chooseSubject(facts, fnFacts, b);
+  if (!subject) return undefined;
+  const attr = ownerAttribute(facts);
+  const placeholder = ':dg_owner';
+  const edits = [...subject.edits];
+  const ce = call.kwargs.get('ConditionExpression');
+  const clause = `${attr} = ${placeholder}`;
+  if (ce) {
+    if (ce.node.type !== 'string' || ce.value.str === undefined) return undefined;
+    edits.push({ range: rangeOf(ce.node), newText: pyString(`(${ce.value.str}) AND ${clause}`, facts) });
+  } else {
+    edits.push(b.addKeywordArgument(call.node, 'ConditionExpression', pyString(clause, facts)));
+  }
+  const eav = call.kwargs.get('ExpressionAttributeValues');
+  if (!eav) edits.push(b.addKeywordArgument(call.node, 'ExpressionAttributeValues', `{${pyString(placeholder, facts)}: ${subject.expr}}`));
+  else if (eav.node.type === 'dictionary') {
+    if (dictGet(eav.value, placeholder)) return undefined;
+    edits.push(b.addDictEntry(eav.node, pyString(placeholder, facts), subject.expr));
+  } else {
+    edits.push({ range: rangeOf(eav.node), newText: `{**${textOf(facts.text, eav.node)}, ${pyString(placeholder, facts)}: ${subject.expr}}` });
+  }
+  return {
+    title: `Add ConditionExpression ${clause} (the item must belong to the caller)`,
+    edits: mergeInsertions(edits),
+    isPreferred: preferCondition,
+    safe: preferCondition && attrKnown && !subject.guessed,
+  };
+}
+
+const rule: RuleModule = {
+  meta: {
+    code: 'DG101',
+    name: 'unscoped-key',
+    defaultSeverity: 'error',
+    summary: 'A table call in a handler uses a key taken from the request without checking it belongs to the caller (BOLA/IDOR).',
+    cwe: ['CWE-639', 'CWE-284'],
+    owasp: ['API1:2023 Broken Object Level Authorization'],
+    fixable: true,
+    docs: {
+      whatItDoes: 'Flags a DynamoDB call inside an HTTP handler whose key (`Key=`, the key attributes of `Item=`, the partition-key value of a key condition, a PartiQL parameter, a PynamoDB hash key) comes from request input (path, query, body, headers) when nothing ties it to the authenticated caller: no ownership guard on every path before the call, no subject-derived key attribute, no `ConditionExpression` binding an owner attribute to the subject, and (for reads) no check of the fetched item\'s owner before it is returned.\n\nRecognised guards: `if key != subject: raise HTTPException(403)` (also 401/404, `abort(...)`, `return ..., 403`, `raise Forbidden`, a Lambda `{"statusCode": 403}`), the negated form `if key == subject: ... else: deny`, the call inside `if key == subject:`, and a call to a helper in the same file whose body is such a guard on its parameters. A guard placed after the call, or comparing another variable, does not count.',
+      whyIsThisBad: 'DynamoDB has no row-level security: it executes any request whose key matches. A caller who changes `/users/123` to `/users/124` reads or overwrites someone else\'s item. This is Broken Object Level Authorization, the first risk of the OWASP API Top 10.',
+      example: '@app.get("/notes/{note_id}")\ndef get_note(note_id: str, user: dict = Depends(get_current_user)):\n    return table.get_item(Key={"note_id": note_id})["Item"]',
+      useInstead: '@app.get("/notes/{note_id}")\ndef get_note(note_id: str, user: dict = Depends(get_current_user)):\n    item = table.get_item(Key={"note_id": note_id}).get("Item")\n    if not item or item["owner_id"] != user["user_id"]:\n        raise HTTPException(status_code=404)\n    return item\n\n# or key the table by the caller:\n    table.get_item(Key={"user_id": user["user_id"], "note_id": note_id})',
+      fixSafety: 'The 403-guard fix inserts `if <key> != <subject>: <deny>` before the statement, in the framework\'s idiom (FastAPI `HTTPException(status_code=403)`, Flask `abort(403)`, Chalice `ForbiddenError`, Lambda a 403 response), adding a `Depends(<auth function>)` parameter and the imports it needs. It is safe (applied by fix-all) when the subject\'s shape is known from the file (how the subject is used elsewhere, what the auth function returns); when DynamoGuard had to guess (e.g. `.id`), the fix is offered but not applied automatically. The guard is right when the key *is* the caller\'s id (profile-style routes); for items owned by a user, prefer the `ConditionExpression` fix (update/delete) or a fetch-then-check. The `ConditionExpression owner_attr = :dg_owner` fix is never applied automatically: the owner attribute name is a guess (an attribute the file already binds to the subject, else `owner_id`).\n\nWhen the code is not understood (a key from `getattr`, `**kwargs` of unknown origin, a table DynamoGuard cannot resolve and that is called without DynamoDB-only keyword arguments) the rule stays silent rather than guess.',
+      references: [
+        'https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/',
+        'https://cwe.mitre.org/data/definitions/639.html',
+        'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html',
+      ],
+    },
+  },
+  messages: {
+    unscoped: '`{{method}}` uses a key from {{source}} that is never checked against the authenticated caller: any user can {{verb}} another user\'s item (BOLA/IDOR).',
+  },
+  check(context) {
+    const { facts } = context;
+    for (const fnFacts of facts.handlers) {
+      for (const call of fnFacts.calls) {
+        const hit = unscopedSources(call);
+        if (!hit) continue;
+        const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
+        for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
+        const fixes = () => [guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
+        context.report({
+          messageId: 'unscoped',
+          data: {
+            method: call.method,
+            source: hit.sources[0]!.label,
+            verb: call.isWrite ? (call.method === 'delete_item' || call.method === 'delete' ? 'delete' : 'overwrite') : 'read',
+          },
+          node: call.methodNode,
+          related,
+          fixes,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,127 @@
+import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
+import type { FileFacts, FunctionFacts } from '../model/facts';
+import { textOf } from '../model/module';
+import { isAuthDecoratorName } from '../model/names';
+import { field, rangeOf } from '../parse/syntax';
+import type { Fix } from '../types';
+import type { RuleModule } from './rule';
+
+function usesRequestInput(fnFacts: FunctionFacts): boolean {
+  return fnFacts.calls.some((c) =>
+    c.keys.some((k) => k.value.request?.length) ||
+    [...c.kwargs.values()].some((k) => k.value.request?.length || k.value.payload) ||
+    c.args.some((a) => a.value.request?.length));
+}
+
+export function hasSubject(fnFacts: FunctionFacts): boolean {
+  const h = fnFacts.handler!;
+  return !!h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.subjectReads.length > 0 || fnFacts.guardCalls.length > 0;
+}
+
+/** The auth decorator other handlers of the file use (`@login_required`, `@jwt_required()`). */
+function fileAuthDecorator(facts: FileFacts): string | undefined {
+  const counts = new Map<string, number>();
+  for (const f of facts.handlers) {
+    for (const d of f.fn.decorators) {
+      const callee = d.type === 'call' ? field(d, 'function')! : d;
+      const name = textOf(facts.text, callee);
+      if (isAuthDecoratorName(name.slice(name.lastIndexOf('.') + 1), facts.settings.authFunctions)) {
+        const t = textOf(facts.text, d);
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+  }
+  let best: string | undefined;
+  let n = 0;
+  for (const [t, c] of counts) if (c > n) [best, n] = [t, c];
+  return best;
+}
+
+function fix(facts: FileFacts, fnFacts: FunctionFacts): Fix | undefined {
+  const h = fnFacts.handler!;
+  const b = new EditBuilder(facts);
+  const fn = fnFacts.fn;
+  if (h.framework === 'fastapi') {
+    const names = facts.authFunctionNames;
+    const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
+    const name = fn.params.some((p) => p.name === 'current_user') ? 'auth_user' : 'current_user';
+    const authModule = b.isBound(auth) ? undefined : facts.workspace?.authModuleOf?.(auth, facts.path);
+    return {
+      title: `Require authentication: add \`${name}=Depends(${auth})\``,
+      edits: mergeInsertions([b.ensureImport('fastapi', 'Depends'), authModule ? b.ensureImport(authModule, auth) : undefined, b.addParameter(fn, `${name}=Depends(${auth})`)]),
+      isPreferred: true,
+      safe: names.includes(auth) && (b.isBound(auth) || !!authModule),
+    };
+  }
+  if (h.framework === 'flask') {
+    const existing = fileAuthDecorator(facts);
+    const imports = [...facts.module.imports.values()].map((i) => i.qualified);
+    let decorator = existing;
+    const edits = [];
+    if (!decorator) {
+      if (imports.some((q) => q.startsWith('flask_jwt_extended'))) {
+        decorator = 'jwt_required()';
+        edits.push(b.ensureImport('flask_jwt_extended', 'jwt_required'));
+      } else {
+        decorator = 'login_required';
+        edits.push(b.ensureImport('flask_login', 'login_required'));
+      }
+    }
+    // Below the route decorator: decorators apply bottom-up, so auth runs inside the route.
+    const indent = b.indentOf(fn.node.startRow);
+    edits.push(insertAt(fn.node.startRow, 0, `${indent}@${decorator}\n`));
+    return { title: `Require authentication: add \`@${decorator}\``, edits: mergeInsertions(edits), isPreferred: true, safe: !!existing };
+  }
+  if (h.framework === 'chalice' && h.route?.type === 'call') {
+    // Reuse an authorizer another route of the file already uses.
+    for (const f of facts.handlers) {
+      const route = f.handler?.route;
+      if (!route || route.type !== 'call') continue;
+      const arg = field(route, 'arguments')?.children.find((c) => c.type === 'keyword_argument' && textOf(facts.text, field(c, 'name')!) === 'authorizer');
+      if (arg) {
+        const e = b.addKeywordArgument(h.route, 'authorizer', textOf(facts.text, field(arg, 'value')!));
+        if (e) return { title: 'Require authentication: add the authorizer used by the other routes', edits: [e], isPreferred: true, safe: true };
+      }
+    }
+  }
+  return undefined;
+}
+
+const rule: RuleModule = {
+  meta: {
+    code: 'DG102',
+    name: 'unauthenticated-access',
+    defaultSeverity: 'warning',
+    summary: 'A handler reads or writes the table with request input but never establishes who the caller is.',
+    cwe: ['CWE-306', 'CWE-862'],
+    owasp: ['API2:2023 Broken Authentication', 'API5:2023 Broken Function Level Authorization'],
+    fixable: true,
+    docs: {
+      whatItDoes: 'Reports a handler (on its name) that calls DynamoDB with request input and has no subject at all: no `Depends(<auth>)`/`Security(<auth>)` parameter (also via `Annotated[...]`), no authentication decorator (`login_required`, `jwt_required`, `require_*`...), no router- or app-level `dependencies=[Depends(<auth>)]`, no Chalice `authorizer=`, and no read of the identity in the body (`g.user`, `current_user`, `get_jwt_identity()`, `current_request.context["authorizer"]`, `event["requestContext"]["authorizer"]`). The table calls are listed as related information.',
+      whyIsThisBad: 'Without an identity the handler cannot scope anything to the caller: every key the client sends is served to anyone on the internet, including anonymous callers.',
+      example: '@app.route("/api/users/<user_id>")\ndef get_user_profile(user_id):\n    return jsonify(table.get_item(Key={"user_id": user_id}).get("Item", {}))',
+      useInstead: '@app.route("/api/users/<user_id>")\n@login_required\ndef get_user_profile(user_id):\n    if user_id != g.user["user_id"]:\n        abort(403)\n    ...',
+      fixSafety: 'FastAPI: adds `current_user=Depends(<auth function>)` (the auth function found in the file or workspace, else `get_current_user`) and the `Depends` import; safe when that function exists. Flask: adds the authentication decorator the file\'s other handlers use (safe), else `@login_required` from flask_login (not applied automatically). Chalice: adds the `authorizer=` other routes use. Public endpoints that are meant to be anonymous should say so with `# dynamo-guard: ignore[DG102]`.',
+      references: ['https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/', 'https://cwe.mitre.org/data/definitions/306.html'],
+    },
+  },
+  messages: {
+    unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller.',
+  },
+  check(context) {
+    for (const fnFacts of context.facts.handlers) {
+      if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
+      const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
+      const facts = context.facts;
+      context.report({
+        messageId: 'unauthenticated',
+        data: { name: fnFacts.fn.name, count: String(calls.length) },
+        node: fnFacts.fn.nameNode,
+        related: calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })),
+        fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
+      });
+    }
+  },
+};
+
+export default rule;

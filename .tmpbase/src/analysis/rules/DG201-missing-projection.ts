@@ -1,0 +1,115 @@
+import { isReservedWord } from '../expr/reservedWords';
+import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
+import type { FileFacts, TableCall } from '../model/facts';
+import { textOf } from '../model/module';
+import { matchesAny } from '../model/names';
+import { dictGet } from '../model/values';
+import { rangeOf } from '../parse/syntax';
+import type { Fix, TextEdit } from '../types';
+import type { RuleModule } from './rule';
+
+const PROJECTED = ['ProjectionExpression', 'AttributesToGet', 'attributes_to_get', 'Select'];
+
+function isProjected(call: TableCall): boolean {
+  if (PROJECTED.some((k) => call.kwargs.has(k))) return true;
+  // batch_get_item puts the projection per table inside RequestItems.
+  const ri = call.kwargs.get('RequestItems')?.value;
+  return !!ri?.dict?.some((t) => dictGet(t.value, 'ProjectionExpression') || dictGet(t.value, 'AttributesToGet'));
+}
+
+/** `#name` placeholders for attribute names DynamoDB cannot take bare (reserved words, odd characters). */
+export function needsPlaceholder(attr: string): boolean {
+  return isReservedWord(attr) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(attr);
+}
+
+function placeholderFor(attr: string): string {
+  return '#' + attr.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function projectionFix(facts: FileFacts, call: TableCall): Fix | undefined {
+  const settings = facts.settings;
+  const fromConfig = settings.publicFields.length > 0;
+  const keyAttrs = call.keys.map((k) => k.attr).filter((a): a is string => !!a);
+  const candidates = fromConfig ? [...settings.publicFields] : [...keyAttrs, ...call.usedFields];
+  const fields = [...new Set(candidates)].filter((f) => !matchesAny(f, settings.sensitiveAttributes));
+  if (!fields.length) return undefined;
+  const b = new EditBuilder(facts);
+  const edits: Array<TextEdit | undefined> = [];
+  if (call.api === 'pynamo') {
+    edits.push(b.addKeywordArgument(call.node, 'attributes_to_get', `[${fields.map((f) => pyString(f, facts)).join(', ')}]`));
+  } else {
+    const names = new Map<string, string>();
+    const parts = fields.map((f) => {
+      if (!needsPlaceholder(f)) return f;
+      const ph = placeholderFor(f);
+      names.set(ph, f);
+      return ph;
+    });
+    edits.push(b.addKeywordArgument(call.node, 'ProjectionExpression', pyString(parts.join(', '), facts)));
+    if (names.size) {
+      const ean = call.kwargs.get('ExpressionAttributeNames');
+      const entries = [...names].filter(([ph]) => !(ean && dictGet(ean.value, ph)));
+      if (!ean) {
+        edits.push(b.addKeywordArgument(call.node, 'ExpressionAttributeNames', `{${entries.map(([ph, f]) => `${pyString(ph, facts)}: ${pyString(f, facts)}`).join(', ')}}`));
+      } else if (ean.node.type === 'dictionary') {
+        for (const [ph, f] of entries) edits.push(b.addDictEntry(ean.node, pyString(ph, facts), pyString(f, facts)));
+      } else {
+        edits.push({ range: rangeOf(ean.node), newText: `{**${textOf(facts.text, ean.node)}, ${entries.map(([ph, f]) => `${pyString(ph, facts)}: ${pyString(f, facts)}`).join(', ')}}` });
+      }
+    }
+  }
+  return {
+    title: `Add a projection: ${fields.join(', ')}`,
+    edits: mergeInsertions(edits),
+    isPreferred: true,
+    // Only the configured public fields are a deliberate choice; attributes guessed from use may drop data a client needs.
+    safe: fromConfig,
+  };
+}
+
+const rule: RuleModule = {
+  meta: {
+    code: 'DG201',
+    name: 'missing-projection',
+    defaultSeverity: 'warning',
+    summary: 'A read without a projection returns whole items to the HTTP response.',
+    cwe: ['CWE-213', 'CWE-200'],
+    owasp: ['API3:2023 Broken Object Property Level Authorization'],
+    fixable: true,
+    docs: {
+      whatItDoes: 'Flags `get_item`, `query`, `scan`, `batch_get_item` (and PynamoDB `get/query/scan`) called without `ProjectionExpression`/`AttributesToGet`/`attributes_to_get` when the result reaches the handler\'s response whole: `return resp["Item"]`, `jsonify(items)`, `{"body": json.dumps(item)}`, a list of the items. A response narrowed on the way out does not count: FastAPI `response_model=` or an explicit model return annotation, a Pydantic model built from the item (`UserOut(**item)`), a dict of chosen fields (`{"name": item["name"]}`).',
+      whyIsThisBad: 'DynamoDB returns every attribute of an item unless told otherwise. Password hashes, tokens, internal flags and other users\' PII stored on the item leave the API the day someone adds them to the table (OWASP API3: excessive data exposure).',
+      example: '@app.get("/users/{user_id}")\ndef get_user(user_id: str, user=Depends(get_current_user)):\n    ...\n    return table.get_item(Key={"user_id": user_id})["Item"]',
+      useInstead: 'resp = table.get_item(\n    Key={"user_id": user_id},\n    ProjectionExpression="user_id, display_name, #status",\n    ExpressionAttributeNames={"#status": "status"},\n)',
+      fixSafety: 'The fix adds `ProjectionExpression` (PynamoDB: `attributes_to_get`) listing the configured `public-fields` when there are any (safe, applied by fix-all), otherwise the key attributes and the attributes the handler reads from the result (offered, not applied automatically: it may drop attributes a client relies on). Sensitive-looking names are never listed. Reserved words (`name`, `status`, `data`...) and names with odd characters go through `#placeholders` merged into `ExpressionAttributeNames`.',
+      references: ['https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html', 'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/'],
+    },
+  },
+  messages: {
+    noProjection: '`{{method}}` has no projection and its whole {{what}} reach{{s}} the response: every attribute (password hashes, tokens, internal flags) is returned to the client.',
+  },
+  check(context) {
+    const { facts } = context;
+    for (const fnFacts of facts.handlers) {
+      if (fnFacts.handler!.responseNarrowed) continue;
+      const reported = new Set<number>();
+      for (const r of fnFacts.returns) {
+        for (const id of r.value.dbWhole?.keys() ?? []) {
+          const call = fnFacts.calls.find((c) => c.id === id);
+          if (!call || reported.has(id) || !call.isRead || isProjected(call)) continue;
+          reported.add(id);
+          const many = call.method !== 'get_item' && call.method !== 'get';
+          context.report({
+            messageId: 'noProjection',
+            data: { method: call.method, what: many ? 'items' : 'item', s: many ? '' : 'es' },
+            node: call.methodNode,
+            related: [{ range: rangeOf(r.node), message: 'The unprojected result is returned here' }],
+            fixes: () => { const f = projectionFix(facts, call); return f ? [f] : []; },
+          });
+        }
+      }
+    }
+  },
+};
+
+export default rule;

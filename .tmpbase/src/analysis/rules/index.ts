@@ -1,0 +1,27 @@
+import DG101 from './DG101-unscoped-key';
+import DG102 from './DG102-unauthenticated-access';
+import DG201 from './DG201-missing-projection';
+import DG202 from './DG202-scan-in-handler';
+import DG205 from './DG205-sensitive-attribute-exposure';
+import DG301 from './DG301-unconditional-write';
+import DG302 from './DG302-mass-assignment';
+import DG303 from './DG303-transaction-without-condition';
+import DG402 from './DG402-reserved-word';
+import DG403 from './DG403-placeholder-mismatch';
+import DG404 from './DG404-expression-syntax';
+import DG405 from './DG405-client-controlled-attribute-name';
+import DG501 from './DG501-hardcoded-credentials';
+import DG502 from './DG502-insecure-endpoint';
+import DG204 from './DG204-error-disclosure';
+import DG304 from './DG304-read-modify-write';
+import DG401 from './DG401-expression-injection';
+import type { RuleModule } from './rule';
+
+/** The registry, sorted by code (ESLint's habit: one place lists every rule). */
+export const RULES: readonly RuleModule[] = [DG204, DG304, DG202, DG205, DG303, DG501, DG502, DG101, DG102, DG201, DG301, DG302, DG402, DG403, DG404].sort((a, b) => a.meta.code.localeCompare(b.meta.code));
+
+const BY_CODE = new Map(RULES.map((r) => [r.meta.code, r]));
+
+export function getRule(code: string): RuleModule | undefined {
+  return BY_CODE.get(code.toUpperCase());
+}

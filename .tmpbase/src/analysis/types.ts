@@ -1,0 +1,72 @@
+// The analyzer's public vocabulary. Deliberately LSP-shaped (0-based lines, UTF-16 columns) so
+// the server can pass ranges through untouched, but free of any LSP import so the CLI shares it.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based column in UTF-16 code units (what LSP and JS strings use). */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Shown first in the lightbulb; at most one per finding. */
+  isPreferred: boolean;
+  /** Applied by "fix all" (source.fixAll.dynamoGuard); unsafe fixes need a human to look. */
+  safe: boolean;
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+export interface RuleDocs {
+  whatItDoes: string;
+  whyIsThisBad: string;
+  example: string;
+  useInstead: string;
+  fixSafety: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  code: string;
+  name: string;
+  defaultSeverity: Severity;
+  summary: string;
+  cwe: string[];
+  owasp: string[];
+  fixable: boolean;
+  docs: RuleDocs;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Set when the file could not be analysed at all (too large, binary...). */
+  skipped?: string;
+  lines: number;
+}

@@ -1,0 +1,146 @@
+// Command-line parsing on node:util parseArgs (no dependency); every mistake becomes a UsageError
+// so the caller can print it with a --help hint and exit 2.
+
+import { parseArgs, type ParseArgsConfig } from 'util';
+import { UsageError } from './errors';
+
+export type ScanFormat = 'text' | 'json' | 'sarif';
+export type CatalogFormat = 'text' | 'json';
+
+export interface ScanArgs {
+  command: 'scan';
+  paths: string[];
+  format: ScanFormat;
+  output?: string;
+  /** Undefined when not given, so the configured value stands. */
+  select?: string[];
+  ignore?: string[];
+  config?: string;
+  exitZero: boolean;
+  progress: boolean;
+  jobs?: number;
+}
+
+export interface RulesArgs {
+  command: 'rules';
+  format: CatalogFormat;
+}
+
+export interface ExplainArgs {
+  command: 'explain';
+  code: string;
+}
+
+export type Command =
+  | ScanArgs
+  | RulesArgs
+  | ExplainArgs
+  | { command: 'help'; topic?: 'scan' | 'rules' | 'explain' }
+  | { command: 'version' };
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const HELP: Options = { help: { type: 'boolean', short: 'h' } };
+
+function parse(args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // parseArgs messages are good but mention "parseArgs"-isms like "To specify a positional
+    // argument starting with a '-'..."; keep only the first sentence.
+    const message = (e as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '');
+    throw new UsageError(message);
+  }
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`invalid value "${value}" for ${flag} (expected ${allowed.join(', ')})`);
+}
+
+/** `--select DG101,DG2 --select DG301` -> ["DG101", "DG2", "DG301"]. */
+function codeList(values: unknown): string[] | undefined {
+  if (!Array.isArray(values)) return undefined;
+  return (values as string[])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
+}
+
+export function parseCommandLine(argv: string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command');
+  if (first === '--version' || first === '-V') return { command: 'version' };
+  if (first === '--help' || first === '-h') return { command: 'help' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { command: 'help' };
+    if (topic === 'scan' || topic === 'rules' || topic === 'explain') return { command: 'help', topic };
+    throw new UsageError(`unknown command "${topic}"`);
+  }
+  switch (first) {
+    case 'scan':
+      return parseScan(rest);
+    case 'rules':
+      return parseRules(rest);
+    case 'explain':
+      return parseExplain(rest);
+    default:
+      if (first.startsWith('-')) throw new UsageError(`unknown option "${first}" (options go after the command, e.g. "dynamo-guard scan ${first}")`);
+      throw new UsageError(`unknown command "${first}"`);
+  }
+}
+
+function parseScan(args: string[]): Command {
+  const { values, positionals } = parse(args, {
+    ...HELP,
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    select: { type: 'string', multiple: true },
+    ignore: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    'exit-zero': { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
+    jobs: { type: 'string', short: 'j' },
+  });
+  if (values.help) return { command: 'help', topic: 'scan' };
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    const text = String(values.jobs);
+    jobs = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`invalid value "${text}" for --jobs (expected a whole number from 1 to 64)`);
+  }
+  const output = values.output as string | undefined;
+  const config = values.config as string | undefined;
+  if (output === '') throw new UsageError('--output needs a file name');
+  if (config === '') throw new UsageError('--config needs a file name');
+  const select = codeList(values.select);
+  const ignore = codeList(values.ignore);
+  return {
+    command: 'scan',
+    paths: positionals.length > 0 ? positionals : ['.'],
+    format: oneOf(values.format as string | undefined, ['text', 'json', 'sarif'] as const, '--format', 'text'),
+    ...(output !== undefined ? { output } : {}),
+    ...(select !== undefined ? { select } : {}),
+    ...(ignore !== undefined ? { ignore } : {}),
+    ...(config !== undefined ? { config } : {}),
+    exitZero: values['exit-zero'] === true,
+    progress: values['no-progress'] !== true,
+    ...(jobs !== undefined ? { jobs } : {}),
+  };
+}
+
+function parseRules(args: string[]): Command {
+  const { values, positionals } = parse(args, { ...HELP, format: { type: 'string', short: 'f' } });
+  if (values.help) return { command: 'help', topic: 'rules' };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (to read one rule's documentation: dynamo-guard explain ${positionals[0]})`);
+  return { command: 'rules', format: oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text') };
+}
+
+function parseExplain(args: string[]): Command {
+  const { values, positionals } = parse(args, HELP);
+  if (values.help) return { command: 'help', topic: 'explain' };
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'explain needs a rule code, e.g. "dynamo-guard explain DG101"' : 'explain takes exactly one rule code');
+  return { command: 'explain', code: positionals[0]! };
+}

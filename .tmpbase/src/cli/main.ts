@@ -1,0 +1,63 @@
+// DynamoGuard command line (docs: /work/shared/spec/CLI.md, `dynamo-guard --help`).
+
+import { ConfigError } from '../analysis';
+import { parseCommandLine } from './args';
+import { explain, rulesJson, rulesText } from './catalog';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { runScan, type CliIo } from './scan';
+import { EXPLAIN_HELP, MAIN_HELP, RULES_HELP, SCAN_HELP } from './usage';
+import { packageVersion } from './version';
+
+/** Runs one command and returns the exit status; never calls process.exit (output must drain). */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    if (argv.length === 0) {
+      io.stderr.write(MAIN_HELP);
+      return EXIT_USAGE;
+    }
+    const cmd = parseCommandLine(argv);
+    switch (cmd.command) {
+      case 'version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return EXIT_OK;
+      case 'help':
+        io.stdout.write(cmd.topic === 'scan' ? SCAN_HELP : cmd.topic === 'rules' ? RULES_HELP : cmd.topic === 'explain' ? EXPLAIN_HELP : MAIN_HELP);
+        return EXIT_OK;
+      case 'rules':
+        io.stdout.write(cmd.format === 'json' ? rulesJson() : rulesText());
+        return EXIT_OK;
+      case 'explain':
+        io.stdout.write(explain(cmd.code));
+        return EXIT_OK;
+      case 'scan':
+        return await runScan(cmd, io);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`dynamo-guard: error: ${e.message}\n`);
+      if (e.hint) io.stderr.write(`Run "dynamo-guard --help" (or "dynamo-guard scan --help") for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr.write(`dynamo-guard: configuration error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    // Anything else is a bug; exit 2 like Ruff does on abnormal termination, with the stack.
+    io.stderr.write(`dynamo-guard: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+export function cliMain(argv: string[] = process.argv.slice(2)): void {
+  const io: CliIo = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+  // `dynamo-guard scan | head` closes stdout early; that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  void run(argv, io).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+if (require.main === module) cliMain();

@@ -1,0 +1,104 @@
+// Which settings apply to which file: the nearest pyproject.toml with [tool.dynamo-guard] above
+// the file (each project of a monorepo keeps its own), or the one --config names for all files,
+// then the command line's --select/--ignore on top.
+
+import * as path from 'path';
+import type { DynamoGuardSettings } from '../protocol';
+import { compileExclude, type ExcludeMatcher } from '../analysis/files';
+import { RULES, findPyproject, loadConfig } from '../analysis';
+import { UsageError } from './errors';
+
+export interface EffectiveConfig {
+  settings: DynamoGuardSettings;
+  /** Directory the `exclude` globs are relative to: the pyproject's, else the current directory. */
+  base: string;
+  exclude: ExcludeMatcher | undefined;
+}
+
+/** A code or prefix names at least one rule ("DG1" names DG1xx; "ALL" everything). */
+export function isKnownSelector(selector: string): boolean {
+  const s = selector.toUpperCase();
+  return s === 'ALL' || RULES.some((r) => r.meta.code.startsWith(s));
+}
+
+export function checkSelectors(flag: string, selectors: readonly string[] | undefined): void {
+  for (const s of selectors ?? []) {
+    if (!/^[A-Z]+[0-9]*$/.test(s) || !isKnownSelector(s)) {
+      throw new UsageError(`unknown rule code "${s}" in ${flag} (see "dynamo-guard rules")`);
+    }
+  }
+}
+
+/**
+ * Ruff's precedence: the command line's --select replaces the configured select, and a configured
+ * ignore survives unless --select names that rule at least as specifically (`ignore = ["DG201"]`
+ * plus `--select DG201` runs DG201; plus `--select DG2` does not). --ignore adds to the ignores.
+ */
+export function applyCommandLine(settings: DynamoGuardSettings, select: string[] | undefined, ignore: string[] | undefined): DynamoGuardSettings {
+  if (!select && !ignore) return settings;
+  let configuredIgnore = settings.ignore;
+  if (select) configuredIgnore = configuredIgnore.filter((ig) => !select.some((s) => s.toUpperCase().startsWith(ig.toUpperCase())));
+  return {
+    ...settings,
+    select: select ?? settings.select,
+    ignore: [...configuredIgnore, ...(ignore ?? [])],
+  };
+}
+
+export class SettingsResolver {
+  private readonly byDir = new Map<string, EffectiveConfig>();
+  private readonly byFile = new Map<string, EffectiveConfig>();
+  private explicit: EffectiveConfig | undefined;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly options: { config?: string; select?: string[]; ignore?: string[] },
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Settings for files directly inside `dir`. Throws ConfigError on a broken pyproject. */
+  forDir(dir: string): EffectiveConfig {
+    if (this.options.config !== undefined) return (this.explicit ??= this.load(dir, path.resolve(this.cwd, this.options.config)));
+    let found = this.byDir.get(dir);
+    if (found) return found;
+    const file = findPyproject(dir);
+    found = this.byFile.get(file ?? '');
+    if (!found) {
+      found = this.load(dir, file);
+      this.byFile.set(file ?? '', found);
+    }
+    this.byDir.set(dir, found);
+    return found;
+  }
+
+  forFile(file: string): EffectiveConfig {
+    return this.forDir(path.dirname(file));
+  }
+
+  /** The walker's per-directory exclusion: each pyproject's globs, relative to that pyproject. */
+  isExcluded = (absPath: string, _isDirectory: boolean): boolean => {
+    const cfg = this.forDir(path.dirname(absPath));
+    if (!cfg.exclude) return false;
+    const rel = path.relative(cfg.base, absPath).split(path.sep).join('/');
+    if (!rel || rel === '..' || rel.startsWith('../')) return false;
+    return cfg.exclude(rel);
+  };
+
+  private load(dir: string, file: string | undefined): EffectiveConfig {
+    const source = file ? loadConfig(dir, { explicitFile: file }) : loadConfig(dir);
+    for (const w of source.warnings) this.warn(w);
+    if (RULES.length > 0) {
+      for (const key of ['select', 'ignore'] as const) {
+        for (const s of source.settings[key]) {
+          if (!isKnownSelector(s)) this.warn(`${source.file ?? 'settings'}: unknown rule code "${s}" in ${key}`);
+        }
+      }
+    }
+    const settings = applyCommandLine(source.settings, this.options.select, this.options.ignore);
+    return {
+      settings,
+      base: source.file ? path.dirname(source.file) : this.cwd,
+      exclude: compileExclude(settings.exclude),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+// Analyzer findings -> LSP diagnostics. The analyzer's ranges are already LSP-shaped (0-based
+// lines, UTF-16 columns), so only severity and decoration change here.
+
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { Names } from '../protocol';
+import { ruleDocUrl, type Finding, type Range, type Severity } from '../analysis';
+
+/** `source` of every diagnostic we publish; code actions only touch diagnostics carrying it. */
+export const DIAGNOSTIC_SOURCE = Names.diagnosticSource;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** Round-tripped by clients that support `data`; code actions match findings by rule and range anyway. */
+export interface DiagnosticData {
+  rule: string;
+  /** Number of fixes the finding offers (0: only suppression and documentation). */
+  fixes: number;
+}
+
+export function toDiagnostic(uri: string, f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
+    message: f.message,
+    data: { rule: f.rule, fixes: f.fixes.length } satisfies DiagnosticData,
+  };
+  if (f.related.length > 0) {
+    d.relatedInformation = f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+  }
+  return d;
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}

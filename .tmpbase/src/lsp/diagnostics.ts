@@ -1,0 +1,301 @@
+// When to analyse an open document and how the results reach the client.
+//
+// - onType: every change (re)starts a per-document debounce timer; a newer change therefore
+//   supersedes analysis that has not started yet, and an analysis that finishes while a newer
+//   change is pending is thrown away. Analysis itself is synchronous and fast, so there is never
+//   anything half-done to interrupt.
+// - onSave: analyse on open, on save and when settings change; edits in between keep the last result.
+// - Pull clients ask `textDocument/diagnostic`; the request waits until the debounce settles,
+//   honours cancellation, and answers `unchanged` when the diagnostics equal the previous result.
+//   Push clients get `publishDiagnostics` after every analysis.
+
+import {
+  DiagnosticRefreshRequest,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver/node';
+import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
+import { Notifications, type DynamoGuardSettings, type StatusParams } from '../protocol';
+import { toDiagnostic } from './convert';
+import type { DocumentStore, OpenDocument } from './documents';
+import type { SettingsStore } from './settings';
+
+interface AnalysisRecord {
+  version: number;
+  /** SettingsStore.epoch the settings were read at; an older epoch means "re-analyse". */
+  epoch: number;
+  /** WorkspaceIndex.version the analysis saw; cross-file knowledge changed if it differs. */
+  indexVersion: number;
+  settings: DynamoGuardSettings;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  resultId: string;
+  /** Serialized diagnostics; an equal key keeps the resultId so pulls can answer `unchanged`. */
+  key: string;
+  /** The analysis threw: findings are the last good ones and may not match this version's text. */
+  failed: boolean;
+}
+
+/** Findings of one exact document version, for code actions. */
+export interface Snapshot {
+  doc: OpenDocument;
+  version: number;
+  findings: Finding[];
+  settings: DynamoGuardSettings;
+}
+
+export interface DiagnosticsMode {
+  /** The client pulls (`textDocument/diagnostic`); otherwise we push. */
+  pull: boolean;
+  /** The client accepts `workspace/diagnostic/refresh`. */
+  refreshSupport: boolean;
+}
+
+interface Outcome {
+  findings: Finding[];
+  message?: string;
+  failed: boolean;
+}
+
+export class DiagnosticsEngine {
+  private readonly records = new Map<string, AnalysisRecord>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  /** Last skip/failure message logged per document, so the log says it once, not per keystroke. */
+  private readonly logged = new Map<string, string>();
+  private nextResultId = 1;
+  private disposed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly analyzer: Analyzer,
+    private readonly documents: DocumentStore,
+    private readonly settings: SettingsStore,
+    private readonly workspace: WorkspaceIndex,
+    private readonly mode: DiagnosticsMode,
+  ) {}
+
+  onOpen(doc: OpenDocument): void {
+    // A re-open without close restarts at version 1: what we had is for other text.
+    clearTimeout(this.timers.get(doc.uri));
+    this.timers.delete(doc.uri);
+    this.records.delete(doc.uri);
+    // Also in pull mode: the client's first pull then finds the work under way.
+    void this.runNow(doc);
+  }
+
+  onChange(doc: OpenDocument): void {
+    const settings = doc.settings ?? DEFAULT_SETTINGS;
+    if (settings.run === 'onSave') return;
+    clearTimeout(this.timers.get(doc.uri));
+    const timer = setTimeout(() => {
+      this.timers.delete(doc.uri);
+      void this.runNow(doc);
+    }, settings.debounceMs);
+    this.timers.set(doc.uri, timer);
+  }
+
+  async onSave(doc: OpenDocument): Promise<void> {
+    if ((doc.settings ?? DEFAULT_SETTINGS).run !== 'onSave') return;
+    await this.runNow(doc);
+    if (this.mode.pull) this.refresh();
+  }
+
+  onClose(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.records.delete(uri);
+    this.logged.delete(uri);
+    this.wake(uri);
+    if (!this.mode.pull) this.publish(uri, []);
+  }
+
+  /**
+   * Settings or project files changed: every result is stale. Re-analyse the open documents now
+   * (also in onSave mode: the buffer is all we have), so each one learns its new run mode and
+   * debounce before its next edit, and only then ask a pull client to refresh, so its pulls find
+   * the results ready.
+   */
+  async onSettingsChanged(): Promise<void> {
+    await Promise.all(this.documents.all().map((doc) => this.runNow(doc)));
+    if (this.mode.pull) this.refresh();
+  }
+
+  /** Cross-file knowledge changed (index rebuilt, another file saved): same as a settings change. */
+  onWorkspaceChanged(): Promise<void> {
+    return this.onSettingsChanged();
+  }
+
+  /** `textDocument/diagnostic`. */
+  async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const report = (rec: AnalysisRecord): DocumentDiagnosticReport =>
+      rec.resultId === previousResultId
+        ? { kind: 'unchanged', resultId: rec.resultId }
+        : { kind: 'full', resultId: rec.resultId, items: rec.diagnostics };
+    let attempts = 0;
+    for (;;) {
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+      const doc = this.documents.get(uri);
+      if (!doc || this.disposed) return { kind: 'full', items: [] };
+      const rec = this.records.get(uri);
+      if (rec && this.isFresh(rec, doc)) return report(rec);
+      if (this.timers.has(uri) || this.inflight.has(uri)) {
+        await this.settled(uri, token);
+      } else if (attempts++ < 3) {
+        await this.runNow(doc);
+      } else {
+        // Analysis keeps failing before it can record anything (it already logged why): answer
+        // with what we have rather than spin.
+        return rec ? report(rec) : { kind: 'full', items: [] };
+      }
+    }
+  }
+
+  /**
+   * Findings for the document's current version, analysing it now if needed (without publishing:
+   * in onSave mode the editor must not show results for unsaved text).
+   */
+  async snapshot(uri: string): Promise<Snapshot | undefined> {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const rec = this.records.get(uri);
+    if (rec && !rec.failed && rec.version === doc.version && rec.epoch === this.settings.epoch && rec.indexVersion === this.workspace.version) {
+      return { doc, version: rec.version, findings: rec.findings, settings: rec.settings };
+    }
+    const { settings } = await this.settings.forFile(doc.uri, doc.path);
+    if (this.documents.get(uri) !== doc) return undefined;
+    const version = doc.version;
+    const outcome = this.evaluate(doc, settings);
+    return { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
+  }
+
+  refresh(): void {
+    if (!this.mode.refreshSupport) return;
+    // Not connection.languages.diagnostics.refresh(): it is typed void and would hide a rejection.
+    this.connection.sendRequest(DiagnosticRefreshRequest.type).catch((e: unknown) => {
+      this.connection.console.warn(`DynamoGuard: diagnostic refresh failed: ${String((e as Error)?.message ?? e)}`);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const uri of [...this.waiters.keys()]) this.wake(uri);
+  }
+
+  private isFresh(rec: AnalysisRecord, doc: OpenDocument): boolean {
+    if (rec.epoch !== this.settings.epoch || rec.indexVersion !== this.workspace.version) return false;
+    return rec.version === doc.version || rec.settings.run === 'onSave';
+  }
+
+  /** Analyse now, after any analysis of the same document already running. */
+  private runNow(doc: OpenDocument): Promise<void> {
+    const uri = doc.uri;
+    const previous = this.inflight.get(uri) ?? Promise.resolve();
+    const next: Promise<void> = previous
+      .then(() => this.analyze(doc))
+      .catch((e: unknown) => this.connection.console.error(`DynamoGuard: analysis of ${uri} failed: ${describe(e)}`))
+      .finally(() => {
+        if (this.inflight.get(uri) === next) this.inflight.delete(uri);
+        this.wake(uri);
+      });
+    this.inflight.set(uri, next);
+    return next;
+  }
+
+  private async analyze(doc: OpenDocument): Promise<void> {
+    const epoch = this.settings.epoch;
+    const { settings } = await this.settings.forFile(doc.uri, doc.path);
+    if (this.disposed || this.documents.get(doc.uri) !== doc) return;
+    // A change arrived while we waited for settings: its own analysis will run after the debounce.
+    if (this.timers.has(doc.uri)) return;
+    doc.settings = settings;
+    const started = performance.now();
+    const version = doc.version;
+    const indexVersion = this.workspace.version;
+    const outcome = this.evaluate(doc, settings);
+    const durationMs = Math.round(performance.now() - started);
+    const prev = this.records.get(doc.uri);
+    const findings = outcome.failed ? prev?.findings ?? [] : outcome.findings;
+    const diagnostics = outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
+    const key = JSON.stringify(diagnostics);
+    const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
+    this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
+
+    if (!this.mode.pull) this.publish(doc.uri, diagnostics, version);
+    const status: StatusParams = { uri: doc.uri, findings: findings.length, durationMs };
+    if (outcome.message) status.message = outcome.message;
+    void this.connection.sendNotification(Notifications.status, status).catch(() => undefined);
+    if (outcome.message && this.logged.get(doc.uri) !== outcome.message) {
+      this.connection.console.info(`DynamoGuard: ${doc.path ?? doc.uri}: ${outcome.message}`);
+      this.logged.set(doc.uri, outcome.message);
+    } else if (!outcome.message) this.logged.delete(doc.uri);
+  }
+
+  /** Run the analyzer on the document's current text. Never throws. */
+  private evaluate(doc: OpenDocument, settings: DynamoGuardSettings): Outcome {
+    try {
+      if (!settings.enable) {
+        doc.dropParse();
+        return { findings: [], message: 'disabled by settings (dynamoGuard.enable)', failed: false };
+      }
+      const skipped = checkText(doc.text.getText(), settings.maxFileSizeKb);
+      if (skipped) {
+        // Do not keep a tree for a buffer we refuse to analyse; re-parse if it becomes sane again.
+        doc.dropParse();
+        return { findings: [], message: skipped, failed: false };
+      }
+      const result = this.analyzer.analyzeDocument(this.documents.parse(doc), {
+        settings,
+        workspace: this.workspace,
+        ...(doc.path ? { path: doc.path } : {}),
+      });
+      return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+    } catch (e) {
+      this.connection.console.error(`DynamoGuard: analysis of ${doc.uri} (version ${doc.version}) threw: ${describe(e)}`);
+      // The incremental tree may be what is broken: the next analysis starts from the text.
+      doc.dropParse();
+      return { findings: [], message: `analysis failed: ${String((e as Error)?.message ?? e)}`, failed: true };
+    }
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    const params = version === undefined ? { uri, diagnostics } : { uri, version, diagnostics };
+    void this.connection.sendDiagnostics(params).catch(() => undefined);
+  }
+
+  private settled(uri: string, token: CancellationToken): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (token.isCancellationRequested) return resolve();
+      let set = this.waiters.get(uri);
+      if (!set) this.waiters.set(uri, (set = new Set()));
+      const waiters = set;
+      let sub: { dispose(): void } | undefined;
+      const done = () => {
+        waiters.delete(done);
+        sub?.dispose();
+        resolve();
+      };
+      waiters.add(done);
+      sub = token.onCancellationRequested(done);
+    });
+  }
+
+  private wake(uri: string): void {
+    const set = this.waiters.get(uri);
+    if (!set) return;
+    this.waiters.delete(uri);
+    for (const w of [...set]) w();
+  }
+}
+
+export function describe(e: unknown): string {
+  const err = e as Error | undefined;
+  return err?.stack ?? String(err?.message ?? e);
+}

@@ -1,0 +1,116 @@
+// The open Python documents. The TextDocument is the source of truth for text and version; the
+// PyDocument is a derived, incrementally re-parsed view of it, created lazily (an oversized or
+// binary buffer is never parsed) and rebuilt whenever it cannot follow an edit.
+
+import type {
+  DidChangeTextDocumentParams,
+  DidOpenTextDocumentParams,
+  RemoteConsole,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analyzer, PyDocument } from '../analysis';
+import type { DynamoGuardSettings } from '../protocol';
+import { pathKey, uriToPath } from './uri';
+
+export function isPythonDocument(languageId: string, uri: string): boolean {
+  return languageId === 'python' || /\.py$/i.test(uri);
+}
+
+export class OpenDocument {
+  /** Incremental parse of `text`; undefined until first needed or after it was dropped. */
+  py: PyDocument | undefined;
+  /** Settings used by the latest analysis (run mode and debounce are read from here synchronously). */
+  settings: DynamoGuardSettings | undefined;
+  readonly path: string | undefined;
+
+  constructor(public text: TextDocument) {
+    this.path = uriToPath(text.uri);
+  }
+
+  get uri(): string {
+    return this.text.uri;
+  }
+
+  get version(): number {
+    return this.text.version;
+  }
+
+  dropParse(): void {
+    this.py?.dispose();
+    this.py = undefined;
+  }
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly console: RemoteConsole,
+  ) {}
+
+  get(uri: string): OpenDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  /** The open document for a file path, whatever URI spelling the editor used. */
+  byPath(p: string): OpenDocument | undefined {
+    const key = pathKey(p);
+    for (const doc of this.docs.values()) if (doc.path !== undefined && pathKey(doc.path) === key) return doc;
+    return undefined;
+  }
+
+  /** Undefined when the document is not Python (we ignore it entirely). */
+  open(params: DidOpenTextDocumentParams): OpenDocument | undefined {
+    const { uri, languageId, version, text } = params.textDocument;
+    if (!isPythonDocument(languageId, uri)) return undefined;
+    this.docs.get(uri)?.dropParse();
+    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text));
+    this.docs.set(uri, doc);
+    return doc;
+  }
+
+  change(params: DidChangeTextDocumentParams): OpenDocument | undefined {
+    const doc = this.docs.get(params.textDocument.uri);
+    if (!doc) return undefined;
+    doc.text = TextDocument.update(doc.text, params.contentChanges, params.textDocument.version);
+    if (doc.py) {
+      try {
+        doc.py.applyChanges(params.contentChanges);
+        // Both sides clamp out-of-range positions in their own way; a mismatch would silently
+        // put every later finding on the wrong line, so start over from the authoritative text.
+        if (doc.py.text !== doc.text.getText()) {
+          this.console.warn(`DynamoGuard: incremental parse of ${doc.uri} diverged from the editor text; re-parsing`);
+          doc.dropParse();
+        }
+      } catch (e) {
+        this.console.warn(`DynamoGuard: incremental parse of ${doc.uri} failed (${String((e as Error)?.message ?? e)}); re-parsing`);
+        doc.dropParse();
+      }
+    }
+    return doc;
+  }
+
+  close(uri: string): OpenDocument | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) return undefined;
+    doc.dropParse();
+    this.docs.delete(uri);
+    return doc;
+  }
+
+  /** The parse of `doc`, created on demand. Throws if tree-sitter cannot parse at all. */
+  parse(doc: OpenDocument): PyDocument {
+    doc.py ??= this.analyzer.createDocument(doc.text.getText());
+    return doc.py;
+  }
+
+  dispose(): void {
+    for (const doc of this.docs.values()) doc.dropParse();
+    this.docs.clear();
+  }
+}

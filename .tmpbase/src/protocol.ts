@@ -1,0 +1,83 @@
+// Shared between the language server and the VS Code client: settings shape, custom requests and
+// notifications. Types and plain constants only, so both sides can import it without pulling in
+// the other's runtime.
+
+export type RunMode = 'onType' | 'onSave';
+export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
+
+/** `dynamoGuard.*` VS Code settings, mirrored by `[tool.dynamo-guard]` in pyproject.toml. */
+export interface DynamoGuardSettings {
+  enable: boolean;
+  run: RunMode;
+  debounceMs: number;
+  select: string[];
+  ignore: string[];
+  severity: Record<string, SeverityOverride>;
+  exclude: string[];
+  authFunctions: string[];
+  ownerAttributes: string[];
+  sensitiveAttributes: string[];
+  publicFields: string[];
+  maxFileSizeKb: number;
+}
+
+/** Names both sides (and any other LSP client) rely on. */
+export const Names = {
+  /** `workspace/configuration` section and VS Code settings prefix. */
+  settingsSection: 'dynamoGuard',
+  /** `Diagnostic.source`. */
+  diagnosticSource: 'DynamoGuard',
+  /** Code action kind of "fix all safe DynamoGuard fixes" (`editor.codeActionsOnSave`). */
+  fixAllKind: 'source.fixAll.dynamoGuard',
+} as const;
+
+export const Commands = {
+  scanWorkspace: 'dynamoGuard.scanWorkspace',
+  showDocumentation: 'dynamoGuard.showDocumentation',
+  showOutput: 'dynamoGuard.showOutput',
+} as const;
+
+export const Requests = {
+  /** Client -> server: scan every workspace folder; progress arrives as `scanProgress`. */
+  scanWorkspace: 'dynamoGuard/scanWorkspace',
+} as const;
+
+export const Notifications = {
+  scanProgress: 'dynamoGuard/scanProgress',
+  /** Server -> client: counts for the language status item. */
+  status: 'dynamoGuard/status',
+} as const;
+
+export interface ScanWorkspaceParams {
+  /** Opaque id echoed in progress notifications. */
+  id: string;
+}
+
+export interface ScanWorkspaceResult {
+  files: number;
+  findings: number;
+  errors: number;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+export interface ScanProgressParams {
+  id: string;
+  done: number;
+  total: number;
+  currentFile?: string;
+}
+
+export interface StatusParams {
+  uri: string;
+  findings: number;
+  durationMs: number;
+  message?: string;
+}
+
+/** Custom command argument for "Show documentation for DGxxx". */
+export interface ShowDocumentationArgs {
+  rule: string;
+  /** file:// URI of the bundled markdown page. */
+  uri: string;
+}
