@@ -104,7 +104,7 @@ export const STEPS: Step[] = [
       await wb.quickOpen(FLASK);
       // Analysis is up to date once the existing finding shows; only then take the baseline.
       await wb.goTo(existing.line, existing.column);
-      await wb.waitForSquiggle(existing.line, 'error', 60000);
+      await wb.waitForSquiggle(existing.line, 'error');
       await wb.goTo(anchor.line, anchor.column);
       const before = await wb.problemCounts();
       assert.deepStrictEqual(await wb.squigglesOn(newLine, 'error'), [], `line ${newLine} has no error before the edit`);
@@ -155,7 +155,7 @@ export const STEPS: Step[] = [
 
       await wb.quickOpen(FASTAPI);
       await wb.goTo(finding.line, finding.column);
-      await wb.waitForSquiggle(finding.line, 'error', 60000);
+      await wb.waitForSquiggle(finding.line, 'error');
       const titles = await wb.openQuickFixMenu();
       log(`  lightbulb menu: ${JSON.stringify(titles)}`);
       assert.ok(titles.some((t) => t.startsWith('Insert a 403 guard')), 'the menu offers the 403 guard');
@@ -194,7 +194,7 @@ export const STEPS: Step[] = [
 
       await wb.quickOpen(FLASK);
       await wb.goTo(finding.line, finding.column);
-      await wb.waitForSquiggle(finding.line, 'error', 60000);
+      await wb.waitForSquiggle(finding.line, 'error');
       await wb.openQuickFixMenu();
       await wb.chooseQuickFix('Disable DG101 for this line');
       await wb.waitFor('the suppression comment in the editor', async () => (await wb.lineText(finding.line))?.includes('# dynamo-guard: ignore[DG101]'), 10000);

@@ -136,6 +136,8 @@ export class FlowAnalyzer {
             this.eval(c, state);
             // Flask's abort() raises: nothing after it runs.
             if (c.type === 'call' && this.calleeName(c) === 'abort') state.terminated = true;
+            // `datetime.fromisoformat(start)`, `Status(x)`, `validate_sku(x)` raise on bad input.
+            else if (c.type === 'call') this.narrowByCall(c, state);
           }
         }
         return;
@@ -460,7 +462,11 @@ export class FlowAnalyzer {
 
   /** Mark what `cond` being `truth` validates: narrowed variables get `checked`, whole parameters go to `validated`. */
   private narrow(cond: SyntaxNode, truth: boolean, state: State): void {
-    for (const n of this.validatedBy(cond, truth, state)) {
+    this.narrowNodes(this.validatedBy(cond, truth, state), state);
+  }
+
+  private narrowNodes(nodes: SyntaxNode[], state: State): void {
+    for (const n of nodes) {
       const objNode = n.type === 'attribute' ? field(n, 'object') : undefined;
       if (n.type !== 'identifier' && objNode?.type !== 'identifier') continue;
       const key = this.t(n);
@@ -469,6 +475,17 @@ export class FlowAnalyzer {
       state.env.set(key, { ...v, checked: true });
       if (n.type === 'identifier') for (const s of v.request) if (s.id === `param:${key}`) state.validated.add(s.id);
     }
+  }
+
+  /** A call statement that raises unless its argument is valid validates that argument from here on. */
+  private narrowByCall(call: SyntaxNode, state: State): void {
+    const fn = field(call, 'function');
+    const arg = field(call, 'arguments')?.children.find((c) => c.named && c.type !== 'keyword_argument');
+    if (!fn || !arg) return;
+    const q = this.qualify(this.t(fn));
+    const name = q.slice(q.lastIndexOf('.') + 1);
+    if (!VALIDATING_CALL.test(q) && !/^(validate|ensure_valid|assert_valid)\w*$/.test(name) && !enumClasses(this.ctx).has(q)) return;
+    this.narrowNodes([arg], state);
   }
 
   /** Expressions proven validated when `n` evaluates to `truth`. */
@@ -1254,7 +1271,7 @@ export class FlowAnalyzer {
     }
     if (FRESH_CALL.test(q)) return { fresh: node };
     // Parsers that reject malformed input are format checks.
-    if (/^(uuid\.UUID|datetime\.(datetime|date|time)\.(fromisoformat|strptime)|dateutil\.parser\.isoparse)$/.test(q)) return { ...derived(allArgs), checked: true };
+    if (VALIDATING_CALL.test(q)) return { ...derived(allArgs), checked: true };
     if (/^traceback\.(format_exc|format_exception|format_tb|format_stack|print_exc)$/.test(q) || q === 'sys.exc_info') {
       return { error: { id: `error:${node.start}`, label: `\`${q}()\``, node } };
     }
@@ -1343,7 +1360,8 @@ export class FlowAnalyzer {
         return EMPTY;
       case 'conditionBuilder': {
         const [builder, attr] = (recv.name ?? ':').split(':') as ['Key' | 'Attr', string];
-        const value = args[0]?.value ?? EMPTY;
+        // `between(low, high)`: either bound may be request input.
+        const value = method === 'between' ? join(args[0]?.value ?? EMPTY, args[1]?.value ?? EMPTY) : args[0]?.value ?? EMPTY;
         return { cond: [{ builder, attr, op: method, value, node }] };
       }
       case 'flaskRequest':
@@ -1601,6 +1619,9 @@ function asAlias(clause: SyntaxNode): SyntaxNode | undefined {
   const asp = clause.children.find((c) => c.type === 'as_pattern');
   return asp?.children.find((c) => c.type === 'as_pattern_target')?.children.find((c) => c.named);
 }
+
+/** Parsers that reject malformed input: their result (and, as a statement, their argument) is format-checked. */
+const VALIDATING_CALL = /^(uuid\.UUID|datetime\.(datetime|date|time)\.(fromisoformat|strptime)|dateutil\.parser\.isoparse)$/;
 
 const PYNAMO_ACTIONS = new Set(['set', 'add', 'remove', 'delete', 'append', 'prepend']);
 

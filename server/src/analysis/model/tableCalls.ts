@@ -51,8 +51,12 @@ function partsFromKeyCondition(call: TableCall): KeyPart[] {
     const ph = m[2] ?? m[4] ?? m[6] ?? m[8]!;
     const attr = name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name;
     const entry = eav ? dictGet(eav, ph) : undefined;
-    const value = entry ? unwrapTyped(entry.value) : eav && !eav.dict ? eav : EMPTY;
+    let value = entry ? unwrapTyped(entry.value) : eav && !eav.dict ? eav : EMPTY;
     const op = m[1] !== undefined ? 'eq' : m[3] !== undefined ? 'begins_with' : m[5] !== undefined ? 'between' : 'range';
+    // `sk BETWEEN :a AND :b`: the upper bound is chosen as freely as the lower one.
+    const high = op === 'between' ? /^\s+AND\s+(:[A-Za-z0-9_]+)/i.exec(expr.slice(re.lastIndex)) : null;
+    const highEntry = high && eav ? dictGet(eav, high[1]!) : undefined;
+    if (highEntry) value = join(value, unwrapTyped(highEntry.value));
     parts.push({ attr, node: entry?.valueNode ?? kce.node, value, partition: parts.length === 0 && m[1] !== undefined, op });
   }
   return parts;

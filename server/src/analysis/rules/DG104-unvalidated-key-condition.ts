@@ -56,6 +56,8 @@ function checkFor(facts: FileFacts, hit: Hit): AllowListCheck | undefined {
 }
 
 function fix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, hits: Hit[]): Fix | undefined {
+  // An allow-list suits categories (`eq`, `begins_with`), not ranges of dates or numbers.
+  if (hits.some((h) => h.part.op !== 'eq' && h.part.op !== 'begins_with')) return undefined;
   const checks = hits.map((h) => checkFor(facts, h));
   if (checks.some((c) => !c)) return undefined;
   return allowListFix(facts, fnFacts, call.statement, checks as AllowListCheck[]);
@@ -75,7 +77,7 @@ const rule: RuleModule = {
       whyIsThisBad: 'The partition key decides whose items a query reads, the sort key (or an index key) decides which of them. When the caller picks it freely, they can walk statuses, categories or key prefixes the endpoint was never meant to expose: `?status=DELETED`, `?prefix=INVOICE#`, an index of every customer by email. Input that looks like an enum in the API documentation is only an enum when the code checks it.',
       example: '@app.get("/orders")\ndef list_orders(status: str, user=Depends(get_current_user)):\n    return orders.query(\n        KeyConditionExpression=Key("customer_id").eq(user.id) & Key("status").eq(status),\n    )["Items"]',
       useInstead: 'class OrderStatus(str, Enum):\n    OPEN = "OPEN"\n    SHIPPED = "SHIPPED"\n\n@app.get("/orders")\ndef list_orders(status: OrderStatus, user=Depends(get_current_user)):\n    ...Key("status").eq(status.value)...',
-      fixSafety: 'The fix inserts `if <value> not in ALLOWED_<NAME>: <400>` before the statement (FastAPI `HTTPException(status_code=400)`, Flask `abort(400)`, Chalice `BadRequestError`, Lambda a 400 response) and a module-level `ALLOWED_<NAME>`. When the file has an Enum or a `Literal` alias whose name matches the value (`status` ~ `OrderStatus`), the set is built from it and the fix is safe. Otherwise the set is empty with a TODO and the fix is not applied automatically: it would reject every request until the accepted values are listed. No fix is offered when the value is not a plain variable (write the check by hand).',
+      fixSafety: 'The fix inserts `if <value> not in ALLOWED_<NAME>: <400>` before the statement (FastAPI `HTTPException(status_code=400)`, Flask `abort(400)`, Chalice `BadRequestError`, Lambda a 400 response) and a module-level `ALLOWED_<NAME>`. When the file has an Enum or a `Literal` alias whose name matches the value (`status` ~ `OrderStatus`), the set is built from it and the fix is safe. Otherwise the set is empty with a TODO and the fix is not applied automatically: it would reject every request until the accepted values are listed. No fix is offered for range conditions (`BETWEEN`, `<`, `>`: validate the format instead) or when the value is not a plain variable: write the check by hand.',
       references: [
         'https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/',
         'https://cwe.mitre.org/data/definitions/20.html',

@@ -32,12 +32,14 @@ export function privilegedWrites(facts: FileFacts, call: TableCall): WrittenAttr
 }
 
 const ADMIN_GUARD = /admin|superuser|staff|roles?_required|requires?_roles?|has_role|permission/i;
-const ADMIN_CHECK = /\b(is_admin|is_superuser|is_staff|has_role|has_permission)\b|\[\s*["'](roles?|groups|cognito:groups|scopes?)["']\s*\]|\.(roles?|groups|scopes?)\b[^\n]*(==|!=|\bin\b)|["']admin["']/i;
+const ADMIN_CHECK = /^\s*(if|elif|assert)\b.*(\b(is_admin|is_superuser|is_staff|has_role|has_permission|roles?|groups|scopes?)\b|["']admin["'])/im;
 
 /** Setting privileges is an admin endpoint's job: an admin/role check in its decorators, dependencies or before the write. */
 function adminOnly(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall): boolean {
   const fn = fnFacts.fn;
-  const guards = [...fn.decorators.map((d) => textOf(facts.text, d)), ...fn.params.map((p) => (p.default ? textOf(facts.text, p.default) : ''))];
+  // Not the route decorator's path (`/me/admin`), only its `dependencies=[...]`.
+  const decorators = fn.decorators.map((d) => (d === fnFacts.handler?.route ? /dependencies\s*=[\s\S]*/.exec(textOf(facts.text, d))?.[0] ?? '' : textOf(facts.text, d)));
+  const guards = [...decorators, ...fn.params.map((p) => (p.default ? textOf(facts.text, p.default) : ''))];
   if (guards.some((g) => ADMIN_GUARD.test(g))) return true;
   return ADMIN_CHECK.test(facts.text.slice(fn.body.start, call.statement.start));
 }
@@ -108,7 +110,7 @@ const rule: RuleModule = {
       whyIsThisBad: 'Whoever controls these attributes controls authorization: `{"role": "admin"}`, `{"is_admin": true}`, `{"balance": 1e9}`, or `{"owner_id": "<victim>"}` to plant an item in someone else\'s account or steal theirs. DynamoDB stores whatever the API passes (OWASP API3/API5: mass assignment of privileged properties).',
       example: '@app.post("/users")\ndef register(body: SignUp):\n    users.put_item(Item={"user_id": body.email, "name": body.name, "role": body.role})',
       useInstead: 'users.put_item(Item={"user_id": body.email, "name": body.name, "role": "member"})\n# or, for ownership:\nnotes.put_item(Item={"note_id": nid, "owner_id": user.id, "title": body.title})',
-      fixSafety: 'Ownership attributes (`owner*`, `user_id`, `author*`, `creator`, `created_by`) get the handler\'s subject instead (the same expression the DG101 fix uses); the fix is safe when the subject\'s shape is known from the file. Other attributes are removed: the dict entry or keyword, the `item.attr = ...` statement, or the update action with its now unused `#name`/`:value` entries. Removal changes what the endpoint stores, so it is never applied automatically; set a server-side default if the attribute is required. No fix when the update expression is built dynamically or an ownership value is only part of a larger expression.',
+      fixSafety: 'Ownership attributes (`owner*`, `user_id`, `author*`, `creator`, `created_by`) get the handler\'s subject instead (the same expression the DG101 fix uses); the fix is safe when the subject\'s shape is known from the file. Other attributes are removed: the dict entry or keyword, the `item.attr = ...` statement, or the update action with its now unused `#name`/`:value` entries. Removal changes what is stored, so it is never applied automatically (set a server-side default if the attribute is required). No fix for dynamic update expressions or a value that is part of a larger expression.',
       references: [
         'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/',
         'https://cwe.mitre.org/data/definitions/915.html',
