@@ -61,6 +61,18 @@ export class PyDocument {
     return Math.min(lineStart + character, next);
   }
 
+  /** 0-based line of a UTF-16 offset (binary search over line starts). */
+  rowAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   lineText(line: number): string {
     const s = this.starts[line] ?? this.text.length;
     const e = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
@@ -142,17 +154,18 @@ export class PyDocument {
   private rebuildUnits(reusable: Map<number, { unit: Unit; start: number; end: number }>): void {
     const units: Unit[] = [];
     const cursor = this.tree.rootNode.walk();
+    // Each property read crosses into wasm: read only the two offsets per top-level statement and
+    // derive rows from our own line table.
     try {
       if (cursor.gotoFirstChild()) {
         do {
-          if (cursor.nodeType === 'comment') continue;
           const start = cursor.startIndex;
+          if (this.text.charCodeAt(start) === 35 /* # */) continue;
           const end = cursor.endIndex;
           const candidate = reusable.get(start);
           if (candidate && candidate.end === end) {
             const node = candidate.unit.node;
-            const startRow = cursor.startPosition.row;
-            shift(node, start - node.start, startRow - node.startRow);
+            shift(node, start - node.start, this.rowAt(start) - node.startRow);
             units.push(candidate.unit.text.length === end - start ? candidate.unit : { node, text: this.text.slice(start, end) });
           } else {
             units.push({ node: mirror(cursor), text: this.text.slice(start, end) });
