@@ -51,6 +51,7 @@ export interface RequestSite {
 }
 
 const cache = new WeakMap<FileFacts, RequestSite[]>();
+const perCall = new WeakMap<TableCall, { key: string; sites: RequestSite[] }>();
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
   query: 'query', scan: 'scan', get_item: 'get', put_item: 'put', update_item: 'update', delete_item: 'delete',
@@ -64,13 +65,25 @@ export function requestSites(facts: FileFacts): RequestSite[] {
   if (sites) return sites;
   sites = [];
   const units = facts.doc.units.map((u) => u.node);
+  const schemaKey = JSON.stringify([...facts.schemas]);
   for (const fnFacts of facts.functions) {
     const scope: Scope = { fn: fnFacts.fn.node, module: facts.module.statements, units, doc: facts.text };
     for (const call of fnFacts.calls) {
       if (call.api === 'pynamo') continue;
+      // A call object survives edits elsewhere (the per-function facts cache); its sites hold
+      // document offsets, so they are reused only while the call has not moved.
+      const key = `${call.node.start}:${schemaKey}`;
+      const memo = perCall.get(call);
+      if (memo && memo.key === key) {
+        sites.push(...memo.sites);
+        continue;
+      }
+      const own: RequestSite[] = [];
       const site = callSite(facts, call, scope);
-      if (site) sites.push(site);
-      sites.push(...entrySites(facts, call, scope));
+      if (site) own.push(site);
+      own.push(...entrySites(facts, call, scope));
+      perCall.set(call, { key, sites: own });
+      sites.push(...own);
     }
   }
   cache.set(facts, sites);

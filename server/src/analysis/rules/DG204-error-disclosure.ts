@@ -99,6 +99,9 @@ const rule: RuleModule = {
     const seen = new Set<number>();
     const hasAbort = facts.text.includes('abort(');
     for (const fnFacts of facts.functions) {
+      // Exception text only exists after an `except` or from traceback/sys helpers; most functions have neither.
+      const body = textOf(facts.text, fnFacts.fn.outer);
+      if (!/\bexcept\b|traceback|exc_info|errorhandler|exception_handler/.test(body)) continue;
       check(facts, fnFacts, hasAbort, (stmt, expr, anchors, errParam) => {
         if (seen.has(stmt.start)) return;
         seen.add(stmt.start);
