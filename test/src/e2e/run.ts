@@ -5,7 +5,8 @@
 // Screenshots of every step go to .test-output/e2e/. Exits non-zero when any step fails.
 //
 // Tools come from test/e2e/setup.sh; DG_E2E_CODE_SERVER, DG_E2E_CHROMIUM and DG_E2E_VSIX point
-// elsewhere, DG_E2E_KEEP=1 keeps the temporary directories.
+// elsewhere, DG_E2E_KEEP=1 keeps the temporary directories, DG_E2E_DOCS_IMAGE=1 refreshes
+// docs/images/quick-fix.png from a passing run.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,6 +30,7 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
+const DOCS_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png');
 
 let codeServer: RunningCodeServer | undefined;
 let browser: Browser | undefined;
@@ -92,7 +94,16 @@ async function main(): Promise<number> {
     logFile: path.join(OUTPUT_DIR, 'code-server.log'),
   });
 
-  browser = await chromium.launch({ executablePath: CHROMIUM_BIN, args: CHROMIUM_ARGS, timeout: 60000 });
+  // Signals are ours to handle (see the bottom of this file): playwright's own handlers would
+  // re-raise them after closing the browser, killing this process before code-server is stopped.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_BIN,
+    args: CHROMIUM_ARGS,
+    timeout: 60000,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const consoleLog = fs.createWriteStream(path.join(OUTPUT_DIR, 'browser-console.log'));
@@ -106,8 +117,15 @@ async function main(): Promise<number> {
 
   const ctx: StepContext = { wb, workspace, extensionDir };
   const failures: string[] = [];
+  let skipRest = false;
   for (const [i, step] of STEPS.entries()) {
     const name = `step ${i + 1}/${STEPS.length}: ${step.title}`;
+    if (cleaningUp) break; // interrupted: the signal handler is tearing everything down
+    if (skipRest) {
+      log(`- ${name}: skipped`);
+      failures.push(`step ${i + 1} (${step.title}): skipped`);
+      continue;
+    }
     const started = Date.now();
     log(`▶ ${name}`);
     try {
@@ -118,6 +136,11 @@ async function main(): Promise<number> {
       log(`✘ step ${i + 1} FAILED (${((Date.now() - started) / 1000).toFixed(1)} s): ${message}`);
       failures.push(`step ${i + 1} (${step.title}): ${error instanceof Error ? error.message : String(error)}`);
       await wb.screenshot(`FAILED-step${i + 1}`).catch(() => undefined);
+      log(`  workbench state: ${await wb.state()}`);
+      if (step.essential) {
+        skipRest = true;
+        log('  the extension does not work at all: skipping the remaining steps');
+      }
     }
     await wb.reset().catch(() => undefined);
   }
@@ -129,6 +152,15 @@ async function main(): Promise<number> {
     return 1;
   }
   log(`all ${STEPS.length} steps passed; screenshots in ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
+  if (process.env['DG_E2E_DOCS_IMAGE'] === '1') {
+    // The README's screenshot is this run's lightbulb menu: refresh it on request only.
+    const shot = fs.readdirSync(OUTPUT_DIR).find((name) => name.endsWith('-quick-fix-menu.png'));
+    if (shot) {
+      fs.mkdirSync(path.dirname(DOCS_IMAGE), { recursive: true });
+      fs.copyFileSync(path.join(OUTPUT_DIR, shot), DOCS_IMAGE);
+      log(`updated ${path.relative(REPO_ROOT, DOCS_IMAGE)}`);
+    }
+  }
   return 0;
 }
 
@@ -143,7 +175,7 @@ const watchdog = setTimeout(() => {
   console.error(`test:e2e: still running after ${WATCHDOG_MS / 1000} s; giving up`);
   exit(1);
 }, WATCHDOG_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     console.error(`test:e2e: ${signal}; cleaning up`);
     exit(130);

@@ -3,11 +3,12 @@
 // not hide the results of the next ones.
 
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { formatSyntaxProblems, pythonSyntaxProblems } from '../helpers/pyparse';
 import { log } from './env';
 import { countPythonFiles, GENERATED_DIR, locate, type Position } from './workspace';
-import { describeMarkers, markers, readFile, type Workbench } from './workbench';
+import { describeMarkers, markers, type Workbench } from './workbench';
 
 export interface StepContext {
   wb: Workbench;
@@ -19,6 +20,8 @@ export interface StepContext {
 
 export interface Step {
   title: string;
+  /** When it fails the extension is not working at all: the later steps are skipped. */
+  essential?: boolean;
   run(ctx: StepContext): Promise<void>;
 }
 
@@ -30,8 +33,9 @@ const UNOPENED = ['chalice_app/app.py', 'lambda_handlers/handler.py', 'fastapi_a
 /** Analysis after a keystroke (200 ms debounce included) must show up within this. */
 const TYPING_BUDGET_MS = 2000;
 
+/** A workspace file as saved on disk. */
 function text(ctx: StepContext, relative: string): string {
-  return readFile(path.join(ctx.workspace, relative));
+  return fs.readFileSync(path.join(ctx.workspace, relative), 'utf8');
 }
 
 function at(p: Position): string {
@@ -41,8 +45,10 @@ function at(p: Position): string {
 export const STEPS: Step[] = [
   {
     title: 'open a vulnerable handler: squiggles, Problems rows, hover with the rule link',
-    async run({ wb, workspace }) {
-      const source = readFile(path.join(workspace, FLASK));
+    essential: true,
+    async run(ctx) {
+      const { wb } = ctx;
+      const source = text(ctx, FLASK);
       const dg101 = locate(source, /^def get_user_profile\(/, /table\.get_item\(/, 'get_item');
       const dg102 = locate(source, /^def get_user_profile\(/, /^def get_user_profile\(/, 'get_user_profile');
 
@@ -215,8 +221,8 @@ export const STEPS: Step[] = [
   {
     title: '"DynamoGuard: Scan Workspace": progress notification, findings from files never opened',
     async run(ctx) {
-      const { wb, workspace } = ctx;
-      const expectedFiles = countPythonFiles(workspace);
+      const { wb } = ctx;
+      const expectedFiles = countPythonFiles(ctx.workspace);
       const chalice = locate(text(ctx, 'chalice_app/app.py'), /^def get_note\(/, /\.get_item\(/, 'get_item');
       const lambda = locate(text(ctx, 'lambda_handlers/handler.py'), /^def lambda_handler\(/, /\.get_item\(/, 'get_item');
       const isUnopened = (m: { folder: string; file: string }) => UNOPENED.includes(`${m.folder}/${m.file}`);
@@ -233,6 +239,8 @@ export const STEPS: Step[] = [
       if (progress) {
         log(`  notification: "${progress}"`);
         await wb.screenshot('scan-progress');
+        const still = (await wb.visibleToasts()).some((t) => t.startsWith('DynamoGuard: scanning workspace'));
+        if (!still) log('  note: the scan ended around the screenshot; the notification may be missing from it');
       }
       const summaryPattern = /^DynamoGuard: (\d+) findings? in (\d+) files? \(([\d.]+) s\)/;
       const summary = await wb.waitFor('the scan summary notification', async () => (await wb.recordedToasts()).find((t) => summaryPattern.test(t)), 120000);

@@ -3,7 +3,6 @@
 // view, the command palette, notifications and the status bar. No VS Code API is reachable from
 // here; everything asserted is what is rendered.
 
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { log } from './env';
@@ -36,6 +35,13 @@ declare const MutationObserver: new (callback: () => void) => { observe(target: 
 const EDITOR = '.part.editor .editor-group-container.active .editor-instance .monaco-editor';
 const QUICK_INPUT = '.quick-input-widget';
 const ACTION_WIDGET = '.action-widget';
+
+/** The extension reports its server as failed: waiting longer cannot help. */
+export class ServerError extends Error {
+  constructor(languageStatus: string) {
+    super(`the DynamoGuard server is in error (${languageStatus})`);
+  }
+}
 
 export interface Squiggle {
   severity: 'error' | 'warning' | 'info' | 'hint';
@@ -100,6 +106,7 @@ export class Workbench {
         const value = await probe();
         if (value !== undefined && value !== false) return value;
       } catch (error) {
+        if (error instanceof ServerError) throw error;
         last = error;
       }
       if (Date.now() > deadline) {
@@ -138,6 +145,13 @@ export class Workbench {
   async reset(): Promise<void> {
     for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
     await this.page.mouse.move(1, 700);
+  }
+
+  /** What the workbench says about itself, for failure reports: notifications and language status. */
+  async state(): Promise<string> {
+    const toasts = await this.visibleToasts().catch(() => []);
+    const status = await this.page.locator('[id="status.languageStatus"]').getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+    return `notifications ${JSON.stringify(toasts)}; language status ${JSON.stringify(status)}`;
   }
 
   async waitForWorkbench(): Promise<void> {
@@ -242,8 +256,16 @@ export class Workbench {
     return (await this.squiggles()).filter((s) => s.line === line && (severity === undefined || s.severity === severity));
   }
 
+  /** Fails at once when the language status reports that the DynamoGuard server is in error. */
   async waitForSquiggle(line: number, severity: Squiggle['severity'], timeoutMs = 30000): Promise<Squiggle> {
-    return this.waitFor(`a ${severity} squiggle on line ${line}`, async () => (await this.squigglesOn(line, severity))[0], timeoutMs);
+    const article = severity === 'error' || severity === 'info' ? 'an' : 'a';
+    return this.waitFor(`${article} ${severity} squiggle on line ${line}`, async () => {
+      const found = (await this.squigglesOn(line, severity))[0];
+      if (found) return found;
+      const status = await this.page.locator('[id="status.languageStatus"]').getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+      if (status?.includes('DynamoGuard: error')) throw new ServerError(status);
+      return undefined;
+    }, timeoutMs);
   }
 
   /** The text of a rendered editor line (the line must be visible). */
@@ -477,8 +499,4 @@ export function markers(rows: ProblemRow[]): ProblemMarker[] {
 
 export function describeMarkers(rows: ProblemRow[]): string {
   return JSON.stringify(markers(rows).map((m) => `${m.folder}/${m.file}:${m.line} ${m.code}`));
-}
-
-export function readFile(file: string): string {
-  return fs.readFileSync(file, 'utf8');
 }
