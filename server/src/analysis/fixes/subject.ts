@@ -158,7 +158,10 @@ export function denyLines(framework: Framework, b: EditBuilder, facts: FileFacts
     case 'flask':
       return { lines: [`abort(${status})`], edits: [b.ensureImport('flask', 'abort')] };
     case 'chalice':
-      return { lines: [`raise ForbiddenError(${pyString(msg, facts)})`], edits: [b.ensureImport('chalice', 'ForbiddenError')] };
+      {
+        const cls = status === 404 ? 'NotFoundError' : 'ForbiddenError';
+        return { lines: [`raise ${cls}(${pyString(msg, facts)})`], edits: [b.ensureImport('chalice', cls)] };
+      }
     case 'lambda':
       return {
         lines: [`return {${pyString('statusCode', facts)}: ${status}, ${pyString('body', facts)}: json.dumps({${pyString('message', facts)}: ${pyString(msg, facts)}})}`],
