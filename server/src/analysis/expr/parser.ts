@@ -213,23 +213,28 @@ class Parser {
   }
 
   operand(): ExprNode {
+    return this.operandOf(() => this.or(), () => this.operand(), 'an attribute name, a :value, a function or "("');
+  }
+
+  /** An operand: `( inner )`, a :value, a path or a function call whose arguments are `self`s. */
+  private operandOf(inner: () => ExprNode, self: () => ExprNode, expected: string): ExprNode {
     const t = this.peek();
     switch (t.kind) {
       case '(': {
         this.next();
-        const inner = this.or();
+        const e = inner();
         const close = this.expect(')', '")"');
-        return { type: 'paren', inner, start: t.start, end: close.end };
+        return { type: 'paren', inner: e, start: t.start, end: close.end };
       }
       case 'value':
         return this.value();
       case 'attrName':
         return this.path();
       case 'name':
-        if (!this.isKw(t) && this.peek(1).kind === '(') return this.functionCall(() => this.operand());
+        if (!this.isKw(t) && this.peek(1).kind === '(') return this.functionCall(self);
         return this.path();
       default:
-        return this.fail(t, 'an attribute name, a :value, a function or "("');
+        return this.fail(t, expected);
     }
   }
 
@@ -286,24 +291,7 @@ class Parser {
   }
 
   updateOperand(): ExprNode {
-    const t = this.peek();
-    switch (t.kind) {
-      case '(': {
-        this.next();
-        const inner = this.setValue();
-        const close = this.expect(')', '")"');
-        return { type: 'paren', inner, start: t.start, end: close.end };
-      }
-      case 'value':
-        return this.value();
-      case 'attrName':
-        return this.path();
-      case 'name':
-        if (!this.isKw(t) && this.peek(1).kind === '(') return this.functionCall(() => this.updateOperand());
-        return this.path();
-      default:
-        return this.fail(t, 'an attribute name, a :value, if_not_exists(...) or list_append(...)');
-    }
+    return this.operandOf(() => this.setValue(), () => this.updateOperand(), 'an attribute name, a :value, if_not_exists(...) or list_append(...)');
   }
 
   // ---- projection grammar ------------------------------------------------------------------
