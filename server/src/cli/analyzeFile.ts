@@ -38,6 +38,7 @@ export async function analyzeFile(
   file: string,
   settings: DynamoGuardSettings,
   workspace: WorkspaceIndex | undefined,
+  withFixes = true,
 ): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
@@ -63,7 +64,13 @@ export async function analyzeFile(
     if (result.skipped) return { file, ok: false, message: result.skipped };
     const lines = result.findings.length > 0 ? decoded.text.split('\n') : [];
     const lineTexts = result.findings.map((f) => (lines[f.range.start.line] ?? '').trim());
-    return { file, ok: true, findings: result.findings, lines: result.lines, lineTexts };
+    // Plain data: a finding's lazy fixes hold the whole file's syntax tree until read, which for a
+    // large scan kept every analysed file alive. Compute them now (json/sarif) or drop them (text).
+    const findings: Finding[] = result.findings.map((f) => ({
+      rule: f.rule, name: f.name, severity: f.severity, message: f.message, range: f.range, related: f.related,
+      fixes: withFixes ? f.fixes : [],
+    }));
+    return { file, ok: true, findings, lines: result.lines, lineTexts };
   } catch (e) {
     // A bug in one rule must not lose the rest of the report; show it as this file's error.
     const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;

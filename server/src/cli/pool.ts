@@ -14,6 +14,8 @@ export interface WorkerTask {
   settings: DynamoGuardSettings;
   /** `summary`: first pass (module summary for the workspace index); default: analyse. */
   kind?: 'summary' | 'analyze';
+  /** Compute quick fixes (json/sarif need them, text does not). */
+  fixes?: boolean;
 }
 
 /** Sent once to each worker before analysis tasks: the data to rebuild the workspace index. */
@@ -31,6 +33,7 @@ export type WorkerResult = FileOutcome | ModuleSummary | undefined;
 export interface PoolTask {
   file: string;
   settings: DynamoGuardSettings;
+  fixes?: boolean;
 }
 
 /** Analyse `tasks` on `jobs` workers; `onDone` is called after each file (progress). */
@@ -61,7 +64,7 @@ function runInWorkers(tasks: readonly PoolTask[], jobs: number, kind: 'summary' 
       if (next >= tasks.length) return;
       const id = next++;
       const task = tasks[id]!;
-      worker.postMessage({ id, file: task.file, settings: task.settings, kind } satisfies WorkerTask);
+      worker.postMessage({ id, file: task.file, settings: task.settings, kind, ...(task.fixes === false ? { fixes: false } : {}) } satisfies WorkerTask);
     };
     if (tasks.length === 0) return resolve(outcomes);
     for (let i = 0; i < workerCount; i++) {

@@ -67,7 +67,8 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   })) {
     files.push(file);
   }
-  const tasks: PoolTask[] = files.map((file) => ({ file, settings: resolver.forFile(file).settings }));
+  const withFixes = args.format !== 'text';
+  const tasks: PoolTask[] = files.map((file) => ({ file, settings: resolver.forFile(file).settings, ...(withFixes ? {} : { fixes: false }) }));
 
   // Cross-file knowledge (tables, auth functions, guard helpers defined in other modules): a
   // first pass summarises every module, the second analyses with the index.
@@ -142,7 +143,7 @@ async function analyzeHere(tasks: readonly PoolTask[], workspace: WorkspaceIndex
   const analyzer = await Analyzer.create();
   const outcomes: FileOutcome[] = [];
   for (const task of tasks) {
-    outcomes.push(await analyzeFile(analyzer, task.file, task.settings, workspace));
+    outcomes.push(await analyzeFile(analyzer, task.file, task.settings, workspace, task.fixes !== false));
     onDone();
   }
   return outcomes;

@@ -20,7 +20,7 @@ parentPort?.on('message', (msg: WorkerTask | WorkerIndexMessage) => {
   analyzer ??= Analyzer.create();
   const work = task.kind === 'summary'
     ? analyzer.then((a) => summarizeFile(a, task.file, task.settings)).then((summary): WorkerReply => ({ id: task.id, summary }))
-    : analyzer.then((a) => analyzeFile(a, task.file, task.settings, workspace)).then((outcome): WorkerReply => ({ id: task.id, outcome }));
+    : analyzer.then((a) => analyzeFile(a, task.file, task.settings, workspace, task.fixes !== false)).then((outcome): WorkerReply => ({ id: task.id, outcome }));
   void work.then(
     (reply) => parentPort!.postMessage(reply),
     (e: unknown) => parentPort!.postMessage({ id: task.id, fatal: String((e as Error)?.stack ?? e) } satisfies WorkerReply),
