@@ -47,7 +47,7 @@ export function summarizeModule(facts: FileFacts): ModuleSummary {
 
 export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings, file: string): ModuleSummary {
   if (!mayExport(doc.text)) return emptySummary();
-  return summarizeModule(computeFacts(doc, settings, undefined, file));
+  return summarizeModule(computeFacts(doc, settings, undefined, file, true));
 }
 
 export class InMemoryWorkspaceIndex implements WorkspaceIndex {

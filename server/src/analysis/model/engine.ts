@@ -25,7 +25,11 @@ let callIds = 0;
 const JWT_DECODE = /\bjwt\.decode\(|\bdecode_token\(|\bverify_jwt\w*\(|\bjwt\.verify\(|\bverify_id_token\(/;
 const RAISES_401 = /status_code\s*=\s*(401|status\.HTTP_401_UNAUTHORIZED)|HTTPException\(\s*(401|status\.HTTP_401_UNAUTHORIZED)|abort\(\s*401|Unauthorized(Error)?\(/;
 
-export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string): FileFacts {
+/**
+ * `summaryOnly`: module-level facts and function summaries, without analysing each function's
+ * body as a handler (what the workspace index needs from every file, at half the cost).
+ */
+export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): FileFacts {
   const text = doc.text;
   const structure = scanModule(text, doc.units);
   const globals = new Map<string, Value>();
@@ -91,7 +95,7 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
   let sumKey: string | undefined;
 
-  for (const fn of structure.functions) {
+  for (const fn of summaryOnly ? [] : structure.functions) {
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
     const cached = currentCache.functions.get(key);
