@@ -12,7 +12,7 @@ import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
 import { WorkspaceScanner } from './lsp/workspaceScan';
-import { Requests, type ScanWorkspaceParams } from './protocol';
+import { Requests, type ScanWorkspaceParams, Names } from './protocol';
 
 interface Services {
   features: ClientFeatures;
@@ -52,7 +52,7 @@ connection.onInitialize(async (params) => {
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
   services = { features, documents, settings, folders, index, engine, scanner, codeActions };
-  return { capabilities: serverCapabilities(features), serverInfo: { name: 'DynamoGuard' } };
+  return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
 
 connection.onInitialized(() => {
