@@ -1,5 +1,8 @@
 import { guardFix, ownerConditionFix } from '../fixes/ownerBinding';
 import { ownerCheckFix } from '../fixes/ownerCheck';
+import { bearerCapability } from '../facts/capability';
+import { ownedItems, ownershipRelated } from '../facts/ownership';
+import { adminOnly, publicByDesign } from '../facts/publicness';
 import type { KeyPart, TableCall } from '../model/facts';
 import type { Source } from '../model/values';
 import { rangeOf } from '../parse/syntax';
@@ -54,10 +57,17 @@ const rule: RuleModule = {
   check(context) {
     const { facts } = context;
     for (const fnFacts of facts.handlers) {
+      // Looking an item up by the submitted credential is what login/sign-up/reset routes are for.
+      if (publicByDesign(facts, fnFacts)) continue;
+      const admin = adminOnly(facts, fnFacts);
       for (const call of fnFacts.calls) {
         const hit = unscopedSources(call);
-        if (!hit) continue;
+        if (!hit || bearerCapability(facts, hit.sources)) continue;
+        // A read needs evidence that the items belong to someone; a write stays BOLA unless admin-only.
+        const owned = ownedItems(facts, call);
+        if (call.isWrite ? admin : !owned) continue;
         const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
+        if (owned) related.push(ownershipRelated(owned));
         for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
         const fixes = () => [ownerCheckFix(facts, fnFacts, call, hit.part), guardFix(facts, fnFacts, call, hit.part, hit.sources), ownerConditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
         context.report({

@@ -1,68 +1,6 @@
 import { existenceConditionFix } from '../fixes/existenceCondition';
-import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
-import { textOf } from '../model/module';
+import { harmfulWrite } from './support/harmfulWrite';
 import type { RuleModule } from './rule';
-
-const CREATING_NAME = /^(create|add|register|new|insert)_/;
-
-function hasCondition(call: TableCall): boolean {
-  return call.kwargs.has('ConditionExpression') || call.kwargs.has('Expected') || call.kwargs.has('condition');
-}
-
-function isCreating(fnFacts: FunctionFacts): boolean {
-  return CREATING_NAME.test(fnFacts.fn.name) || !!fnFacts.handler?.methods.includes('POST');
-}
-
-/** A freshly generated key attribute (partition or sort: `{"user_id": me, "note_id": uuid4()}`) makes the item new. */
-function freshKey(facts: FileFacts, call: TableCall): boolean {
-  if (call.keys.some((k) => k.value.fresh)) return true;
-  const schema = facts.keySchema(call.tableName);
-  const item = call.kwargs.get('Item')?.value;
-  return !!item?.dict?.some((e) => e.value.fresh && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
-}
-
-/** Keyed by the caller alone (`{"user_id": user.sub}`): the write can only touch the caller's own item. */
-function subjectKeyed(facts: FileFacts, call: TableCall): boolean {
-  return call.keys.some((k) => k.value.subject?.length) && !requestKeyed(facts, call);
-}
-
-const KEY_LIKE = /(^|_)(id|pk|sk|key)$|Id$/i;
-
-/** A key attribute (of `Key=`, or of a put's `Item=`: from the schema, else named like a key) from the request. */
-function requestKeyed(facts: FileFacts, call: TableCall): boolean {
-  if (call.keys.some((k) => k.value.request?.length)) return true;
-  const schema = facts.keySchema(call.tableName);
-  return !!call.kwargs.get('Item')?.value.dict?.some((e) => e.value.request?.length && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
-}
-
-/** API Gateway handlers serve requests; functions fed `event["Records"]`/`event["detail"]` consume events. */
-function isEventConsumer(facts: FileFacts, fnFacts: FunctionFacts): boolean {
-  return fnFacts.handler?.framework === 'lambda' && /\[\s*["'](Records|detail)["']\s*\]/.test(textOf(facts.text, fnFacts.fn.body));
-}
-
-function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
-  return a.tableName !== undefined ? a.tableName === b.tableName : textOf(facts.text, a.receiver) === textOf(facts.text, b.receiver);
-}
-
-/** Reads or writes of the same table earlier in the function (the item was just read or created). */
-function touchedBefore(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, methods: RegExp): boolean {
-  return fnFacts.calls.some((c) => c !== call && c.node.start < call.node.start && methods.test(c.method) && sameTable(facts, c, call));
-}
-
-/** Which kind of harmful unconditional write `call` is, if any (the contract in the docs below). */
-export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall): 'update' | 'put' | 'overwrite' | undefined {
-  if (hasCondition(call) || call.api === 'batch' || isEventConsumer(facts, fnFacts)) return undefined;
-  const m = call.method;
-  const isUpdateOrDelete = m === 'update_item' || m === 'delete_item' || (call.api === 'pynamo' && (m === 'update' || m === 'delete'));
-  const isPut = m === 'put_item' || (call.api === 'pynamo' && m === 'save');
-  if (isUpdateOrDelete) {
-    if (!fnFacts.handler || !requestKeyed(facts, call)) return undefined;
-    return touchedBefore(facts, fnFacts, call, /^(get_item|get|query|put_item|save|update_item)$/) ? undefined : 'update';
-  }
-  if (!isPut || freshKey(facts, call) || subjectKeyed(facts, call)) return undefined;
-  if (isCreating(fnFacts)) return fnFacts.handler && !requestKeyed(facts, call) && call.keys.length > 0 ? undefined : 'put';
-  return fnFacts.handler && requestKeyed(facts, call) && touchedBefore(facts, fnFacts, call, /^(get_item|get)$/) ? 'overwrite' : undefined;
-}
 
 const rule: RuleModule = {
   meta: {
@@ -74,7 +12,7 @@ const rule: RuleModule = {
     owasp: ['API1:2023 Broken Object Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Reports an unconditional write only where an overwrite or a phantom write hurts. The exact contract:\n\n- **Create paths** (a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`): `put_item` / PynamoDB `save()` without a condition whose key the client chooses (request input) or that nothing shows to be new (in a repository method the key is a parameter, so it is reported there, at the call). Silent when a key attribute is freshly generated (`uuid4()`, `ulid`, `secrets.token_*`) or the key is the caller\'s own identity.\n- **Updates and deletes in a handler** (`update_item`, `delete_item`, PynamoDB `update()`/`delete()`) whose key comes from the request. Silent when the key is the caller\'s identity, when the function read, queried, created or updated the same table before (a status update of an item it just read or created), outside handlers (cleanup jobs, repository code called with server-chosen keys) and in Lambda event consumers (`event["Records"]`, `event["detail"]`).\n- **Read-modify-write**: a `put_item` in a handler that replaces an item it read with `get_item` before, keyed by the request (a concurrent change is lost).\n\nNever reported: batch writes (`batch_write_item`, `batch_writer()` in any form, including `self._table.batch_writer()`), which cannot take conditions; upserts keyed by the caller; server-keyed writes.',
+      whatItDoes: 'Reports an unconditional write only where an overwrite or a phantom write hurts. The exact contract:\n\n- **Create paths** (a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`): `put_item` / PynamoDB `save()` without a condition whose key the client chooses (request input) or that nothing shows to be new (in a repository method the key is a parameter, so it is reported there, at the call). Silent when a key attribute is freshly generated (`uuid4()`, `ulid`, `secrets.token_*`) or the key is the caller\'s own identity.\n- **Updates and deletes in a handler** (`update_item`, `delete_item`, PynamoDB `update()`/`delete()`) whose key comes from the request. Also a repository\'s update method (a function named `update_*`, `edit_*`, `modify_*`, `patch_*`, `change_*`, `rename_*` taking the key from its caller): wrong for every caller, reported at the call. Silent when the key is the caller\'s identity, when the function read, queried, created or updated the same table before (a status update of an item it just read or created), outside handlers (cleanup jobs, repository code called with server-chosen keys) and in Lambda event consumers (`event["Records"]`, `event["detail"]`).\n- **Read-modify-write**: a `put_item` in a handler that replaces an item it read with `get_item` before, keyed by the request (a concurrent change is lost).\n\nNever reported: batch writes (`batch_write_item`, `batch_writer()` in any form, including `self._table.batch_writer()`), which cannot take conditions; upserts keyed by the caller; server-keyed writes.',
       whyIsThisBad: '`update_item` on a missing key creates a new item (an attacker can plant items); `put_item` replaces an existing item wholesale (a "create" that overwrites someone else\'s data); `delete_item` reports success for anything. A condition makes DynamoDB refuse the write atomically instead.',
       example: '@app.post("/notes")\ndef create_note(note: NoteIn, user=Depends(get_current_user)):\n    table.put_item(Item={"note_id": note.note_id, "owner_id": user["user_id"], "title": note.title})',
       useInstead: 'table.put_item(\n    Item={...},\n    ConditionExpression="attribute_not_exists(note_id)",\n)',
