@@ -66,4 +66,4 @@ echo "== npm install code-server@$version (compiles native modules: a few minute
   npm_config_yes=true npm_config_unsafe_perm=true \
     npm install --no-save --no-audit --no-fund --loglevel=error "code-server@$version"
 )
-echo "== $("$bin" --version | head -n 1)"
+echo "== code-server $("$bin" --version | grep -m 1 -E "^[0-9]+\.")"
