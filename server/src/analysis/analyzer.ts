@@ -103,9 +103,10 @@ export class Analyzer {
 
   /**
    * Apply every safe fix, re-analysing between rounds (ESLint's multipass) so fixes that touch
-   * the same lines (imports, the same call) never collide. Returns the new text.
+   * the same lines (imports, the same call) never collide. Returns the new text. `unsafe` also
+   * applies fixes not marked safe (the CLI's --unsafe-fixes; never the editor's fix-all).
    */
-  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
+  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10, unsafe = false): { text: string; fixed: number } {
     let current = text;
     let fixed = 0;
     const seen = new Set<string>([text]);
@@ -115,7 +116,8 @@ export class Analyzer {
       // pass, on re-analysed text (two fixes adding the same import merge that way).
       const taken: TextEdit[] = [];
       for (const finding of result.findings) {
-        const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
+        const allowed = (f: { safe: boolean }) => f.safe || unsafe;
+        const fix = finding.fixes.find((f) => allowed(f) && f.isPreferred) ?? finding.fixes.find(allowed);
         if (!fix || fix.edits.length === 0) continue;
         if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
         taken.push(...fix.edits);
