@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
-import { computeFacts } from './model/engine';
+import { computeFactsSteps, drain } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
@@ -65,13 +65,22 @@ export class Analyzer {
   }
 
   analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
+    return drain(this.analyzeSteps(doc, options));
+  }
+
+  /**
+   * analyzeDocument in steps (it yields between functions): the language server drives it in
+   * time slices and drops it when a newer edit makes it stale. Plain JS, no Node-only API, so it
+   * runs the same in a web worker.
+   */
+  *analyzeSteps(doc: PyDocument, options: AnalyzeOptions = {}): Generator<void, AnalysisResult> {
     const settings = options.settings ?? DEFAULT_SETTINGS;
     const lines = countLines(doc.text);
     const tooBig = checkText(doc.text, settings.maxFileSizeKb);
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = computeFacts(doc, settings, options.workspace, options.path);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path);
     const findings: Finding[] = [];
     for (const rule of RULES) {
       const code = rule.meta.code;
