@@ -7,12 +7,13 @@ import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeature
 import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
 import { WorkspaceScanner } from './lsp/workspaceScan';
-import { Requests, type ScanWorkspaceParams, Names } from './protocol';
+import { EditorRequests, Requests, type ExportSarifParams, type ScanWorkspaceParams, Names } from './protocol';
 
 interface Services {
   features: ClientFeatures;
@@ -132,6 +133,8 @@ connection.languages.diagnostics.on((params, token) => {
 connection.onCodeAction((params) => (services ? provideCodeActions(params, services.codeActions) : []));
 
 connection.onRequest(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token));
+connection.onRequest(EditorRequests.exportSarif, (params: ExportSarifParams, token) => exportSarif({ ...services!, analyzer: services!.codeActions.analyzer }, params, token));
+connection.onRequest(EditorRequests.debugInfo, () => debugInfo({ ...services!, analyzer: services!.codeActions.analyzer }));
 
 connection.onShutdown(() => {
   services?.scanner.dispose();
