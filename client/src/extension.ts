@@ -1,5 +1,6 @@
-// The VS Code side of DynamoGuard: start the language server, register the few commands and the
-// language status item. Everything about Python analysis lives in the server; keep this file thin.
+// The desktop VS Code side of DynamoGuard: start the Node language server over IPC. The lifecycle,
+// commands and language status item are shared with the web extension (browserExtension.ts) in
+// session.ts. Everything about Python analysis lives in the server; keep this file thin.
 
 import * as fs from 'fs';
 import * as vscode from 'vscode';

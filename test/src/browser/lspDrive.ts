@@ -17,6 +17,8 @@ export interface Conversation {
   /** source.fixAll.dynamoGuard edits per file. */
   fixAll: Record<string, unknown>;
   scan: { files: number; findings: number; errors: number };
+  /** `dynamoGuard/exportSarif`: the SARIF results (fingerprints are SHA-256: Node's crypto vs the worker's). */
+  sarifResults: unknown[];
   /** Messages the server logged at error level. */
   errors: string[];
 }
@@ -56,7 +58,8 @@ function editShape(edit: WorkspaceEdit): unknown {
   return (edit.documentChanges ?? []).map((c) => ('edits' in c ? c.edits : c));
 }
 
-export async function converse(conn: MessageConnection, root: string, initializationOptions: unknown): Promise<Conversation> {
+/** `more` runs after the common conversation, before shutdown (checks for one server only). */
+export async function converse(conn: MessageConnection, root: string, initializationOptions: unknown, more?: (conn: MessageConnection) => Promise<void>): Promise<Conversation> {
   const errors: string[] = [];
   conn.onNotification('window/logMessage', (p: { type: number; message: string }) => {
     if (p.type === 1) errors.push(p.message);
@@ -74,7 +77,7 @@ export async function converse(conn: MessageConnection, root: string, initializa
   });
   await conn.sendNotification('initialized', {});
   const files = pythonFiles(root).filter((f) => f.endsWith('.py'));
-  const result: Conversation = { diagnostics: {}, quickFixes: {}, fixAll: {}, scan: { files: 0, findings: 0, errors: 0 }, errors };
+  const result: Conversation = { diagnostics: {}, quickFixes: {}, fixAll: {}, scan: { files: 0, findings: 0, errors: 0 }, sarifResults: [], errors };
   // The workspace index is built in the background; scanning first waits for it, so the pulls
   // below see the same cross-file knowledge on both servers.
   const scan = await conn.sendRequest<{ files: number; findings: number; errors: number }>('dynamoGuard/scanWorkspace', { id: 'browser-test' });
@@ -99,6 +102,9 @@ export async function converse(conn: MessageConnection, root: string, initializa
       result.fixAll[rel] = (fixAll ?? []).map(actionShape);
     }
   }
+  const exported = await conn.sendRequest<{ sarif: string }>('dynamoGuard/exportSarif', { id: 'sarif' });
+  result.sarifResults = (JSON.parse(exported.sarif) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results;
+  await more?.(conn);
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   return result;

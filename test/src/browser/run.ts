@@ -2,8 +2,8 @@
 // (dist/browser/server.js) in a real browser. Serves a page of our own on 127.0.0.1 that starts
 // the bundle in a Worker, drives headless Debian chromium with playwright-core, and speaks LSP to
 // the worker through the page: the example app's files (sent the way the web client sends them,
-// in initializationOptions) must get exactly the diagnostics, quick fixes, fix-all edits and
-// workspace-scan counts that the Node server gives over stdio. Exits non-zero on any difference.
+// in initializationOptions) must get exactly the diagnostics, quick fixes, fix-all edits,
+// workspace-scan counts and SARIF export that the Node server gives over stdio. Exits non-zero on any difference.
 //
 // DG_E2E_CHROMIUM points at another chromium binary.
 
@@ -21,10 +21,12 @@ import {
   type DataCallback,
   type Disposable,
   type Message,
+  type MessageConnection,
   type MessageReader,
   type MessageWriter,
 } from 'vscode-jsonrpc';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { converse, pythonFiles, type Conversation } from './lspDrive';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -118,11 +120,33 @@ async function browserConversation(browser: Browser, origin: string): Promise<Co
     files: pythonFiles(EXAMPLES).map((f) => ({ uri: new URL(`file://${f}`).toString(), text: fs.readFileSync(f, 'utf8') })),
   };
   try {
-    return await converse(conn, EXAMPLES, initializationOptions);
+    return await converse(conn, EXAMPLES, initializationOptions, savedTextIsScanned);
   } finally {
     conn.dispose();
     assert.deepStrictEqual(workerErrors, [], 'the worker reported errors');
   }
+}
+
+/**
+ * The worker has no disk: a saved buffer must replace its copy of the file, so that closing it and
+ * scanning again reads what was saved (here: a file-level suppression removes v1.py's findings).
+ */
+async function savedTextIsScanned(conn: MessageConnection): Promise<void> {
+  const scan = () => conn.sendRequest<{ findings: number }>('dynamoGuard/scanWorkspace', { id: 'after-save' });
+  const file = path.join(EXAMPLES, 'fastapi_app', 'v1.py');
+  const uri = new URL(`file://${file}`).toString();
+  const before = (await scan()).findings;
+  const inV1 = (await conn.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } })) as { items: unknown[] };
+  assert.ok(inV1.items.length > 0, 'v1.py should have findings');
+  const lines = fs.readFileSync(file, 'utf8').split('\n').length;
+  await conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: lines - 1, character: 0 }, end: { line: lines - 1, character: 0 } }, text: '# dynamo-guard: ignore-file\n' }],
+  });
+  await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  const after = (await scan()).findings;
+  assert.strictEqual(after, before - inV1.items.length, `scan after saving v1.py with ignore-file: ${after} findings, expected ${before} - ${inV1.items.length}`);
 }
 
 async function nodeConversation(): Promise<Conversation> {
@@ -167,10 +191,12 @@ async function main(): Promise<void> {
     assert.deepStrictEqual(web.quickFixes, node.quickFixes, 'quick fixes differ');
     assert.deepStrictEqual(web.fixAll, node.fixAll, 'fix-all edits differ');
     assert.deepStrictEqual(web.scan, node.scan, 'workspace scan counts differ');
+    assert.strictEqual(node.sarifResults.length, node.scan.findings);
+    assert.deepStrictEqual(web.sarifResults, node.sarifResults, 'SARIF export differs');
     assert.deepStrictEqual(web.errors, [], 'the web worker server logged errors');
     console.log(
       `browser: ${count(web)} diagnostics in ${Object.keys(web.diagnostics).length} files, ${Object.keys(web.quickFixes).length} quick-fix lists, ` +
-        `scan ${web.scan.files} files/${web.scan.findings} findings: identical to the Node server ` +
+        `scan ${web.scan.files} files/${web.scan.findings} findings, SARIF ${web.sarifResults.length} results: identical to the Node server ` +
         `(conversation ${(webMs / 1000).toFixed(1)} s in chromium vs ${(nodeMs / 1000).toFixed(1)} s on Node)`,
     );
   } finally {
