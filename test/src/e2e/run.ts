@@ -14,7 +14,8 @@ import * as path from 'path';
 import { chromium, type Browser } from 'playwright-core';
 import { codeServerVersion, installExtension, startCodeServer, tail, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { CHROMIUM_BIN, CODE_SERVER_BIN, KEEP_TEMP, log, OUTPUT_DIR, REPO_ROOT, requireFile, VSIX, WATCHDOG_MS } from './env';
-import { STEPS, type StepContext } from './steps';
+import { COMMAND_STEPS } from './commandSteps';
+import { STEPS as MAIN_STEPS, type StepContext } from './steps';
 import { Workbench } from './workbench';
 import { createWorkspace } from './workspace';
 
@@ -30,6 +31,7 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
+const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
 const DOCS_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png');
 
 let codeServer: RunningCodeServer | undefined;
@@ -115,7 +117,7 @@ async function main(): Promise<number> {
   await wb.waitForWorkbench();
   log('workbench loaded');
 
-  const ctx: StepContext = { wb, workspace, extensionDir };
+  const ctx: StepContext = { wb, workspace, extensionDir, userDataDir };
   const failures: string[] = [];
   let skipRest = false;
   for (const [i, step] of STEPS.entries()) {
