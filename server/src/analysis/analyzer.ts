@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
+import { infraReady } from './infra/languages';
 import { computeFacts } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
@@ -44,7 +45,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
