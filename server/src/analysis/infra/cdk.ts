@@ -5,11 +5,24 @@
 // (`add_routes(..., integration=HttpLambdaIntegration(..., fn), authorizer=...)`) or REST
 // `add_method("GET", LambdaIntegration(fn), authorizer=...)`.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Node as TSNode } from 'web-tree-sitter';
 import { CDK_GRANTS } from './knowledge';
 import { infraParser } from './languages';
 import { LineIndex, splitHandler, type EnvBinding, type InfraFunction, type InfraModel, type InfraTable, type KeySchema } from './model';
+
+/** `cdk` runs from the folder of cdk.json: asset paths are relative to it. */
+function appDir(file: string): string {
+  let dir = path.dirname(file);
+  for (let i = 0; i < 4; i++) {
+    if (fs.existsSync(path.join(dir, 'cdk.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.dirname(file);
+}
 
 export function looksLikeCdk(text: string): boolean {
   return /\baws_cdk\b/.test(text) && /\b(dynamodb|lambda_?|_lambda|aws_lambda)\b/.test(text);
@@ -89,7 +102,7 @@ function readTree(file: string, root: TSNode, lines: LineIndex, model: InfraMode
         id: unquote(positional(call)[1]?.text) ?? v,
         ...(handler ? { handler } : {}),
         ...(split ? { module: split.module, functionName: split.functionName } : {}),
-        ...(dir ? { codeDir: path.resolve(path.dirname(file), dir) } : {}),
+        ...(dir ? { codeDir: path.resolve(appDir(file), dir) } : {}),
         env: {},
         policies: [],
         policiesKnown: true,

@@ -35,7 +35,9 @@ export function readCloudFormation(file: string, text: string, model: InfraModel
     if (text === undefined) return {};
     const ref = classifyResource(text, tables);
     const value = withParams(text);
-    return { ...(ref.table && !ref.index ? { table: ref.table } : {}), ...(value !== undefined ? { value } : {}) };
+    // `!Ref TableNameParameter` names the table whose TableName is the same parameter.
+    const table = ref.table && !ref.index ? ref.table : tables.find((t) => t.name !== undefined && t.name === value)?.id;
+    return { ...(table ? { table } : {}), ...(value !== undefined ? { value } : {}) };
   };
 
   // Authorizers: SAM Api/HttpApi resources and the implicit API's Globals.

@@ -45,7 +45,10 @@ export function overPrivileged(model: InfraModel, analyses: readonly FunctionAna
     const { loc } = statement;
     const range = { start: { line: loc.line, character: loc.column }, end: { line: loc.endLine, character: loc.endColumn } };
     const fns = users.map((u) => u.fn.id).join('`, `');
-    const needed = computed.length ? computed.map((c) => c.Action.join(', ')).join('; ') : 'nothing on DynamoDB';
+    const byTable = new Map<string, Set<string>>();
+    for (const n of covered) byTable.set(n.table, (byTable.get(n.table) ?? new Set()).add(n.index ? `${n.action} (index ${n.index})` : n.action));
+    const label = (id: string) => model.tables.find((t) => t.id === id)?.name ?? id;
+    const needed = byTable.size ? [...byTable].map(([t, a]) => `${[...a].sort().join(', ')} on \`${label(t)}\``).join('; ') : 'nothing on DynamoDB';
     out.push({
       file: loc.file,
       finding: {

@@ -55,7 +55,7 @@ export function excess(s: PolicyStatement, needs: readonly Need[], model: InfraM
   else if (s.resources.some((r) => r.anyTable)) out.push('every table of the account');
   const coveredTables = new Set(s.resources.map((r) => r.table).filter((t): t is string => !!t));
   for (const t of coveredTables) {
-    if (!needs.some((n) => n.table === t)) out.push(`table \`${tableLabel(model, t)}\`, which the code never calls`);
+    if (!needs.some((n) => n.table === t)) out.push(`table \`${tableLabel(model, t)}\`, never called`);
   }
   if (!wild.length) {
     const unused = DYNAMO_ACTIONS.filter((a) => dynamo.some((p) => actionMatches(p, a)))
@@ -97,16 +97,14 @@ export function leastPrivilege(needs: readonly Need[], model: InfraModel, leadin
     const table = model.tables.find((t) => t.id === id);
     if (!table) continue;
     const bound = list.every((n) => n.subjectBound);
-    const actions = [...new Set(list.map((n) => n.action))].sort();
-    const resources: unknown[] = [];
-    if (list.some((n) => n.index === undefined)) resources.push(arnOf(table));
-    for (const ix of [...new Set(list.map((n) => n.index).filter((i): i is string => !!i))].sort()) resources.push(arnOf(table, ix));
-    out.push({
-      Effect: 'Allow',
-      Action: actions,
-      Resource: resources,
-      ...(bound ? { Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [leadingKeysVariable] } } } : {}),
-    });
+    const condition = bound ? { Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [leadingKeysVariable] } } } : {};
+    // Base-table actions and index queries in separate statements: GetItem is not granted on an index.
+    const base = [...new Set(list.filter((n) => n.index === undefined).map((n) => n.action))].sort();
+    if (base.length) out.push({ Effect: 'Allow', Action: base, Resource: [arnOf(table)], ...condition });
+    const onIndex = list.filter((n) => n.index !== undefined);
+    const indexActions = [...new Set(onIndex.map((n) => n.action))].sort();
+    const indexes = [...new Set(onIndex.map((n) => n.index!))].sort();
+    if (indexActions.length) out.push({ Effect: 'Allow', Action: indexActions, Resource: indexes.map((ix) => arnOf(table, ix)), ...condition });
   }
   return out;
 }

@@ -133,7 +133,10 @@ export function readTerraform(files: Array<{ file: string; text: string }>, mode
   const textOf = (v: Val | undefined): string | undefined => {
     const s = str(v) ?? (v?.kind === 'scalar' && typeof v.value === 'string' ? v.value : undefined);
     if (s === undefined) return undefined;
-    return s.replace(/\$\{\s*((?:var|local)\.\w+)\s*\}/g, (m, name: string) => vars.get(name) ?? m).replace(/\$\{\s*path\.module\s*\}/g, '.');
+    let out = s;
+    // Locals may use variables: a few rounds, bounded.
+    for (let i = 0; i < 4 && /\$\{\s*(var|local)\./.test(out); i++) out = out.replace(/\$\{\s*((?:var|local)\.\w+)\s*\}/g, (m, name: string) => vars.get(name) ?? m);
+    return out.replace(/\$\{\s*path\.module\s*\}/g, '.');
   };
   const resource = (type: string) => blocks.filter((b) => b.type === 'resource' && b.labels[0] === type);
   const data = (type: string) => blocks.filter((b) => b.type === 'data' && b.labels[0] === type);

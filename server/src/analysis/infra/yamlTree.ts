@@ -32,7 +32,10 @@ export function parseYaml(text: string): ParsedYaml {
     if (--budget < 0 || depth > LIMITS.maxDepth) return undefined;
     if (isAlias(n)) return copy(n.resolve(doc), depth + 1);
     const node = n as YamlNode | null;
-    const [start, end] = (node as { range?: [number, number, number] } | null)?.range ?? [0, 0, 0];
+    const [start, rawEnd] = (node as { range?: [number, number, number] } | null)?.range ?? [0, 0, 0];
+    // Block collections end where the next line starts: keep the span on the node's own text.
+    let end = rawEnd;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
     const tag = node?.tag?.startsWith('!') && !node.tag.startsWith('!!') ? node.tag.slice(1) : undefined;
     const t = tag ? { tag } : {};
     if (isMap(node)) {

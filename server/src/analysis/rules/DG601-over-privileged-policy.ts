@@ -27,7 +27,7 @@ const rule: RuleModule = {
     },
   },
   messages: {
-    overPrivileged: '{{kind}} grants {{what}} that the code of `{{fns}}` never uses; it needs only: {{needed}}.',
+    overPrivileged: '{{kind}} grants more than the code of `{{fns}}` uses ({{what}}); it needs only: {{needed}}.',
   },
   check() {
     // Runs per service: see the comment above.
