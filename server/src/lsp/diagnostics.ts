@@ -1,9 +1,10 @@
 // When to analyse an open document and how the results reach the client.
 //
 // - onType: every change (re)starts a per-document debounce timer; a newer change therefore
-//   supersedes analysis that has not started yet, and an analysis that finishes while a newer
-//   change is pending is thrown away. Analysis itself is synchronous and fast, so there is never
-//   anything half-done to interrupt.
+//   supersedes analysis that has not started yet. Analysis runs in time slices (the analyzer
+//   yields between functions) with the message loop turning in between, so no request waits
+//   behind it, and a run that a newer change or settings change made stale is abandoned at its
+//   next slice (what it finished stays in the analyzer's per-function cache).
 // - onSave: analyse on open, on save and when settings change; edits in between keep the last result.
 // - Pull clients ask `textDocument/diagnostic`; the request waits until the debounce settles,
 //   honours cancellation, and answers `unchanged` when the diagnostics equal the previous result.
@@ -54,6 +55,13 @@ export interface DiagnosticsMode {
   /** The client accepts `workspace/diagnostic/refresh`. */
   refreshSupport: boolean;
 }
+
+/** Longest stretch of analysis between two turns of the message loop. */
+const SLICE_MS = 8;
+
+/** One turn of the event loop (pending I/O and queued messages first); setImmediate is Node-only. */
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 interface Outcome {
   findings: Finding[];
@@ -167,11 +175,16 @@ export class DiagnosticsEngine {
     if (rec && !rec.failed && rec.version === doc.version && rec.epoch === this.settings.epoch && rec.indexVersion === this.workspace.version) {
       return { doc, version: rec.version, findings: rec.findings, settings: rec.settings };
     }
-    const { settings } = await this.settings.forFile(doc.uri, doc.path);
-    if (this.documents.get(uri) !== doc) return undefined;
-    const version = doc.version;
-    const outcome = this.evaluate(doc, settings);
-    return { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
+    let snap: Snapshot | undefined;
+    // In the document's queue: the parse must never change under a running analysis.
+    await this.enqueue(uri, async () => {
+      const { settings } = await this.settings.forFile(doc.uri, doc.path);
+      if (this.documents.get(uri) !== doc) return;
+      const version = doc.version;
+      const outcome = await this.evaluate(doc, settings, () => this.disposed || this.documents.get(uri) !== doc);
+      if (outcome) snap = { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
+    });
+    return snap;
   }
 
   refresh(): void {
@@ -196,10 +209,14 @@ export class DiagnosticsEngine {
 
   /** Analyse now, after any analysis of the same document already running. */
   private runNow(doc: OpenDocument): Promise<void> {
-    const uri = doc.uri;
+    return this.enqueue(doc.uri, () => this.analyze(doc));
+  }
+
+  /** Run `task` after every task queued for the same document; wakes pulls when it ends. */
+  private enqueue(uri: string, task: () => Promise<void>): Promise<void> {
     const previous = this.inflight.get(uri) ?? Promise.resolve();
     const next: Promise<void> = previous
-      .then(() => this.analyze(doc))
+      .then(task)
       .catch((e: unknown) => this.connection.console.error(`DynamoGuard: analysis of ${uri} failed: ${describe(e)}`))
       .finally(() => {
         if (this.inflight.get(uri) === next) this.inflight.delete(uri);
@@ -219,7 +236,13 @@ export class DiagnosticsEngine {
     const started = performance.now();
     const version = doc.version;
     const indexVersion = this.workspace.version;
-    const outcome = this.evaluate(doc, settings);
+    // In onSave mode edits schedule nothing, so a run they interrupted would never be redone.
+    const stale = () =>
+      this.disposed || this.documents.get(doc.uri) !== doc || this.settings.epoch !== epoch || this.timers.has(doc.uri) ||
+      (doc.version !== version && settings.run !== 'onSave');
+    const outcome = await this.evaluate(doc, settings, stale);
+    // Abandoned: the change or settings change that made it stale has queued its own analysis.
+    if (!outcome) return;
     const durationMs = Math.round(performance.now() - started);
     const prev = this.records.get(doc.uri);
     const findings = outcome.failed ? prev?.findings ?? [] : outcome.findings;
@@ -238,8 +261,15 @@ export class DiagnosticsEngine {
     } else if (!outcome.message) this.logged.delete(doc.uri);
   }
 
-  /** Run the analyzer on the document's current text. Never throws. */
-  private evaluate(doc: OpenDocument, settings: DynamoGuardSettings): Outcome {
+  /**
+   * Run the analyzer on the document's current text in time slices, giving the message loop a
+   * turn between slices (and once before parsing, so a burst of edits still queued behind the
+   * debounce timer cancels the run before it costs anything). Undefined when `stale()` said to
+   * stop; otherwise never throws.
+   */
+  private async evaluate(doc: OpenDocument, settings: DynamoGuardSettings, stale: () => boolean): Promise<Outcome | undefined> {
+    await nextTurn();
+    if (stale()) return undefined;
     try {
       if (!settings.enable) {
         doc.dropParse();
@@ -251,12 +281,26 @@ export class DiagnosticsEngine {
         doc.dropParse();
         return { findings: [], message: skipped, failed: false };
       }
-      const result = this.analyzer.analyzeDocument(this.documents.parse(doc), {
+      const steps = this.analyzer.analyzeSteps(this.documents.parse(doc), {
         settings,
         workspace: this.workspace,
         ...(doc.path ? { path: doc.path } : {}),
       });
-      return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+      let sliceStart = performance.now();
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          const result = step.value;
+          return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+        }
+        if (performance.now() - sliceStart < SLICE_MS) continue;
+        await nextTurn();
+        if (stale()) {
+          steps.return(undefined as never);
+          return undefined;
+        }
+        sliceStart = performance.now();
+      }
     } catch (e) {
       this.connection.console.error(`DynamoGuard: analysis of ${doc.uri} (version ${doc.version}) threw: ${describe(e)}`);
       // The incremental tree may be what is broken: the next analysis starts from the text.

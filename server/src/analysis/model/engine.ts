@@ -30,6 +30,23 @@ const RAISES_401 = /status_code\s*=\s*(401|status\.HTTP_401_UNAUTHORIZED)|HTTPEx
  * body as a handler (what the workspace index needs from every file, at half the cost).
  */
 export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): FileFacts {
+  return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly));
+}
+
+/** Run a step generator to completion. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * computeFacts in steps: it yields between functions, so the language server can analyse in
+ * time slices (answering requests in between) and abandon a run made stale by a newer edit.
+ * Facts of the functions already done stay cached for the next run.
+ */
+export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): Generator<void, FileFacts> {
   const text = doc.text;
   const structure = scanModule(text, doc.units);
   const globals = new Map<string, Value>();
@@ -94,8 +111,14 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   const summariesKey = () =>
     [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
   let sumKey: string | undefined;
+  // Summaries first, one per step (summariesKey below would build them all in one go).
+  if (!summaryOnly) for (const name of structure.topFunctions.keys()) {
+    yield;
+    ctx.summary(name);
+  }
 
   for (const fn of summaryOnly ? [] : structure.functions) {
+    yield;
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
     const cached = currentCache.functions.get(key);
