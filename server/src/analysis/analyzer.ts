@@ -1,6 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
+import { infraReady } from './infra/languages';
 import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
@@ -42,7 +43,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
