@@ -1,4 +1,4 @@
-import type { FileFacts } from '../model/facts';
+import type { FileFacts, FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import type { Source } from '../model/values';
 
@@ -31,4 +31,14 @@ export function authorizesItself(facts: FileFacts, s: Source): boolean {
 /** Every source of the key authorizes itself (see above). */
 export function bearerCapability(facts: FileFacts, sources: Source[]): boolean {
   return sources.length > 0 && sources.every((s) => authorizesItself(facts, s));
+}
+
+const TOKEN_CALL = /\b(get_user_sub|get_sub|get_\w*claims|get_\w*principal|verify_\w*token|decode_\w*token|validate_\w*token)\(/;
+
+/** The handler verifies a token itself (or through a helper), or every key it uses is a capability. */
+export function verifiesCaller(facts: FileFacts, fnFacts: FunctionFacts): boolean {
+  const body = textOf(facts.text, fnFacts.fn.body);
+  if (VERIFIED_DECODE.test(body) || TOKEN_CALL.test(body)) return true;
+  const sources = fnFacts.calls.flatMap((c) => c.keys.flatMap((k) => k.value.request ?? []));
+  return bearerCapability(facts, sources);
 }
