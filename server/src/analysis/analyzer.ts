@@ -1,11 +1,12 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
-import { computeFactsSteps, drain } from './model/engine';
+import { infraReady } from './infra/languages';
+import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
+import { ruleDocsDirectory } from './platform';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
@@ -21,11 +22,7 @@ export function ruleDocUrl(code: string): string {
 
 /** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
 export function ruleDocPath(code: string): string {
-  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('fs') as typeof import('fs');
-  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
-  return path.join(dir, `${code}.md`);
+  return `${ruleDocsDirectory()}/${code}.md`;
 }
 
 export interface AnalyzeOptions {
@@ -34,6 +31,8 @@ export interface AnalyzeOptions {
   workspace?: WorkspaceIndex;
   /** Absolute path of the file, used to resolve relative imports through the workspace index. */
   path?: string;
+  /** Work limits of the analysis (defaults: engine.ts DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -44,7 +43,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
@@ -80,7 +82,7 @@ export class Analyzer {
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
     for (const rule of RULES) {
       const code = rule.meta.code;
@@ -107,14 +109,15 @@ export class Analyzer {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return { findings, lines };
+    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
   }
 
   /**
    * Apply every safe fix, re-analysing between rounds (ESLint's multipass) so fixes that touch
-   * the same lines (imports, the same call) never collide. Returns the new text.
+   * the same lines (imports, the same call) never collide. Returns the new text. `unsafe` also
+   * applies fixes not marked safe (the CLI's --unsafe-fixes; never the editor's fix-all).
    */
-  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
+  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10, unsafe = false): { text: string; fixed: number } {
     let current = text;
     let fixed = 0;
     const seen = new Set<string>([text]);
@@ -124,7 +127,8 @@ export class Analyzer {
       // pass, on re-analysed text (two fixes adding the same import merge that way).
       const taken: TextEdit[] = [];
       for (const finding of result.findings) {
-        const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
+        const allowed = (f: { safe: boolean }) => f.safe || unsafe;
+        const fix = finding.fixes.find((f) => allowed(f) && f.isPreferred) ?? finding.fixes.find(allowed);
         if (!fix || fix.edits.length === 0) continue;
         if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
         taken.push(...fix.edits);

@@ -9,8 +9,12 @@ import { Analyzer, InMemoryWorkspaceIndex, type ModuleSummary, type WorkspaceInd
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
 import { analyzeFile, summarizeFile, type FileOutcome } from './analyzeFile';
+import { infraReported } from './infraFindings';
 import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
+import { applyBaselineOptions } from './baseline';
+import { applyFixOptions } from './fix';
+import { toGithub } from './github';
 import { analyzeInWorkers, summarizeInWorkers, type PoolTask } from './pool';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
 import { compareFindings, toJson, type ReportedError, type ReportedFinding, type ScanReport } from './report';
@@ -92,6 +96,9 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   } finally {
     progress.done();
   }
+  const fixed = await applyFixOptions(outcomes, (f) => resolver.forFile(f).settings, workspace, display, args, io);
+  if (fixed.exit !== undefined) return fixed.exit;
+  outcomes = fixed.outcomes;
 
   const findings: ReportedFinding[] = [];
   let fileCount = 0;
@@ -104,8 +111,11 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     }
     fileCount++;
     lineCount += outcome.lines;
+    for (const message of outcome.errors ?? []) errors.push({ path: rel, message });
     outcome.findings.forEach((finding, i) => findings.push({ path: rel, finding, lineText: outcome.lineTexts[i] ?? '' }));
   }
+  // Infrastructure templates: DG601 is anchored on the policy statement (cli/infraFindings.ts).
+  findings.push(...(await infraReported(files, args.paths.map((p) => path.resolve(io.cwd, p)), (f) => resolver.forFile(f).settings, display)));
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -118,8 +128,9 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     durationMs: Math.round(performance.now() - started),
     errors,
   };
+  applyBaselineOptions(report, args, io.stderr);
   writeReport(report, args, io);
-  return findings.length > 0 && !args.exitZero ? EXIT_FINDINGS : EXIT_OK;
+  return report.findings.length > 0 && !args.exitZero && args.writeBaseline === undefined ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function isDir(p: string): boolean {
@@ -149,7 +160,7 @@ async function analyzeHere(tasks: readonly PoolTask[], workspace: WorkspaceIndex
   return outcomes;
 }
 
-function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
+export function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
   const toFile = args.output !== undefined;
   let body: string;
   switch (args.format) {
@@ -158,6 +169,9 @@ function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
       break;
     case 'sarif':
       body = toSarif(report, ruleMetas());
+      break;
+    case 'github':
+      body = toGithub(report);
       break;
     default:
       body = toText(report, toFile ? undefined : pickColors(io.stdout, io.env));
