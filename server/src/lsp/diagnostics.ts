@@ -342,7 +342,9 @@ export class DiagnosticsEngine {
         const step = steps.next();
         if (step.done) {
           const result = step.value;
-          return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+          // Skipped, or analysed only in part (a function over the analyzer's own budget).
+          const message = result.skipped ?? result.errors?.join('; ');
+          return message ? { findings: result.findings, message, failed: false } : { findings: result.findings, failed: false };
         }
         const now = performance.now();
         const heap = heapAtStart === undefined ? undefined : heapUsed();
