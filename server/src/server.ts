@@ -58,7 +58,7 @@ connection.onInitialize(async (params) => {
   const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, index, {
     pull: features.pullDiagnostics,
     refreshSupport: features.diagnosticRefresh,
-  }, limits);
+  }, limits, index);
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
