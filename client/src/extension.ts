@@ -99,6 +99,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Configuration mistakes are diagnosed in pyproject.toml itself (any TOML extension or none).
+      { scheme: 'file', pattern: '**/pyproject.toml' },
     ],
     synchronize: {
       configurationSection: Names.settingsSection,
@@ -107,9 +109,33 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    middleware: { workspace: { configuration: explicitSettingsOnly } },
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
+
+/**
+ * Answer `workspace/configuration` for our section with the settings the user actually set
+ * (user, workspace, folder or language level), not VS Code's defaults: with the default
+ * `configurationPreference` (editorFirst) an editor value wins over pyproject.toml, and a
+ * default nobody chose must not.
+ */
+const explicitSettingsOnly: NonNullable<NonNullable<LanguageClientOptions['middleware']>['workspace']>['configuration'] = async (params, token, next) => {
+  const result = await next(params, token);
+  if (!Array.isArray(result)) return result;
+  return params.items.map((item, i) => {
+    if (item.section !== Names.settingsSection) return result[i];
+    const config = vscode.workspace.getConfiguration(Names.settingsSection, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined);
+    const explicit: Record<string, unknown> = {};
+    for (const key of Object.keys(config)) {
+      if (typeof (config as unknown as Record<string, unknown>)[key] === 'function') continue;
+      const inspected = config.inspect(key);
+      const set = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue, inspected?.globalLanguageValue, inspected?.workspaceLanguageValue, inspected?.workspaceFolderLanguageValue].some((v) => v !== undefined);
+      if (set) explicit[key] = config.get(key);
+    }
+    return explicit;
+  });
+};
 
 /** Opens a rule's markdown page (the server sends its file:// URI in code actions and hovers). */
 async function showDocumentation(args?: ShowDocumentationArgs): Promise<void> {

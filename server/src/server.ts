@@ -5,6 +5,7 @@ import { createConnection, ProposedFeatures, type Connection } from 'vscode-lang
 import { Analyzer } from './analysis';
 import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeatures } from './lsp/capabilities';
 import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
+import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
 import { WorkspaceFolders } from './lsp/folders';
@@ -23,6 +24,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  config: ConfigDiagnostics;
 }
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -32,7 +34,7 @@ let services: Services | undefined;
 process.on('uncaughtException', (e) => connection.console.error(`DynamoGuard: uncaught exception: ${describe(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`DynamoGuard: unhandled rejection: ${describe(e)}`));
 
-const isPyproject = (uri: string) => /(^|[/\\])pyproject\.toml$/i.test(uri);
+const isPyproject = isPyprojectUri;
 
 connection.onInitialize(async (params) => {
   const analyzer = await Analyzer.create();
@@ -51,7 +53,9 @@ connection.onInitialize(async (params) => {
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions };
+  const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
+  settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config };
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
 
@@ -70,6 +74,7 @@ connection.onInitialized(() => {
 });
 
 connection.onDidOpenTextDocument((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.open(params);
   const s = services;
   const doc = s?.documents.open(params);
   if (!s || !doc) return;
@@ -78,12 +83,19 @@ connection.onDidOpenTextDocument((params) => {
 });
 
 connection.onDidChangeTextDocument((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.change(params);
   const doc = services?.documents.change(params);
   if (doc) services!.engine.onChange(doc);
 });
 
 connection.onDidSaveTextDocument((params) => {
   const s = services;
+  // Clients without a file watcher (many LSP editors) still re-read the project settings.
+  if (s && isPyprojectUri(params.textDocument.uri)) {
+    s.settings.invalidateProjects();
+    void s.engine.onSettingsChanged();
+    return;
+  }
   const doc = s?.documents.get(params.textDocument.uri);
   if (!s || !doc) return;
   void s.engine.onSave(doc);
@@ -91,6 +103,7 @@ connection.onDidSaveTextDocument((params) => {
 });
 
 connection.onDidCloseTextDocument((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.close(params.textDocument.uri);
   const s = services;
   const doc = s?.documents.close(params.textDocument.uri);
   if (!s || !doc) return;
@@ -126,10 +139,14 @@ connection.onDidChangeWatchedFiles((params) => {
 
 connection.languages.diagnostics.on((params, token) => {
   if (!services) return { kind: 'full', items: [] };
+  if (isPyprojectUri(params.textDocument.uri)) return services.config.diagnostics(params.textDocument.uri);
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 });
 
-connection.onCodeAction((params) => (services ? provideCodeActions(params, services.codeActions) : []));
+connection.onCodeAction((params) => {
+  if (!services) return [];
+  return isPyprojectUri(params.textDocument.uri) ? services.config.codeActions(params) : provideCodeActions(params, services.codeActions);
+});
 
 connection.onRequest(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token));
 
