@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
-import { computeFacts } from './model/engine';
+import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
   workspace?: WorkspaceIndex;
   /** Absolute path of the file, used to resolve relative imports through the workspace index. */
   path?: string;
+  /** Work limits of the analysis (defaults: engine.ts DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -65,13 +67,22 @@ export class Analyzer {
   }
 
   analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
+    return drain(this.analyzeSteps(doc, options));
+  }
+
+  /**
+   * analyzeDocument in steps (it yields between functions): the language server drives it in
+   * time slices and drops it when a newer edit makes it stale. Plain JS, no Node-only API, so it
+   * runs the same in a web worker.
+   */
+  *analyzeSteps(doc: PyDocument, options: AnalyzeOptions = {}): Generator<void, AnalysisResult> {
     const settings = options.settings ?? DEFAULT_SETTINGS;
     const lines = countLines(doc.text);
     const tooBig = checkText(doc.text, settings.maxFileSizeKb);
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = computeFacts(doc, settings, options.workspace, options.path);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
     for (const rule of RULES) {
       const code = rule.meta.code;
@@ -98,7 +109,7 @@ export class Analyzer {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return { findings, lines };
+    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
   }
 
   /**

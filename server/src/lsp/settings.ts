@@ -1,7 +1,8 @@
-// Effective settings of a file: defaults, then the editor's `dynamoGuard.*` settings, then
-// `[tool.dynamo-guard]` of the nearest pyproject.toml (loadConfig does the merge). Both sources
-// are cached: editor settings per scope until didChangeConfiguration, project settings per
-// directory until a pyproject.toml changes. `epoch` tells cached analysis results they are stale.
+// Effective settings of a file: defaults, the editor's `dynamoGuard.*` settings and
+// `[tool.dynamo-guard]` of the nearest pyproject.toml, layered as `configurationPreference` says
+// (loadConfig does the merge). Both sources are cached: editor settings per scope until
+// didChangeConfiguration, project settings per directory until a pyproject.toml changes. A
+// pyproject.toml that does not parse keeps its last good settings. `epoch` marks stale results.
 
 import * as path from 'path';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
@@ -44,6 +45,8 @@ export class SettingsStore {
   private readonly lastGood = new Map<string, Partial<DynamoGuardSettings>>();
   /** Told the located mistakes of every pyproject.toml read (configDiagnostics shows them). */
   onIssues: (file: string, issues: ConfigIssue[]) => void = () => undefined;
+  /** Hard limits applied last (Restricted Mode): no editor or project setting can lift them. */
+  limit: (settings: DynamoGuardSettings) => DynamoGuardSettings = (settings) => settings;
 
   /**
    * @param canRequest the client answers `workspace/configuration`; otherwise we rely on settings
@@ -61,14 +64,17 @@ export class SettingsStore {
 
   editorSettings(scopeUri: string | undefined): Promise<EditorSettings> {
     if (!this.canRequest) return Promise.resolve(this.pushed);
+    // What the client pushed (initializationOptions) is the base; a client that also answers
+    // workspace/configuration (Neovim 0.7 with init_options) overrides it key by key.
+    const pushed = this.pushed;
     const key = scopeUri ?? '';
     let pending = this.editor.get(key);
     if (!pending) {
       pending = this.connection.workspace
         .getConfiguration(scopeUri ? { scopeUri, section: SETTINGS_SECTION } : { section: SETTINGS_SECTION })
-        .then(sanitizeEditorSettings, (e: unknown) => {
+        .then((v: unknown) => ({ ...pushed, ...sanitizeEditorSettings(v) }), (e: unknown) => {
           this.connection.console.warn(`Could not read the ${SETTINGS_SECTION} settings: ${String((e as Error)?.message ?? e)}; using defaults`);
-          return {};
+          return pushed;
         });
       this.editor.set(key, pending);
     }
@@ -132,6 +138,7 @@ export class SettingsStore {
       }
     }
     for (const w of warnings) this.reportOnce(`warn:${w}`, () => this.connection.console.warn(`DynamoGuard: ${w}`));
+    resolved = { ...resolved, settings: this.limit(resolved.settings) };
     this.merged.set(key, resolved);
     return resolved;
   }
