@@ -8,13 +8,14 @@ import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
 import { WorkspaceScanner } from './lsp/workspaceScan';
-import { Notifications, Requests, type ScanWorkspaceParams, type TrustParams, Names } from './protocol';
+import { EditorRequests, Notifications, Requests, type ExportSarifParams, type ScanWorkspaceParams, type TrustParams, Names } from './protocol';
 
 interface Services {
   features: ClientFeatures;
@@ -180,6 +181,9 @@ connection.onNotification(Notifications.trust, lifecycle.notification((params: T
   void s.engine.onSettingsChanged();
   void s.index.rebuild();
 }));
+
+connection.onRequest(EditorRequests.exportSarif, lifecycle.request(EditorRequests.exportSarif, (params: ExportSarifParams, token) => exportSarif({ ...services!, analyzer: services!.codeActions.analyzer }, params, token)));
+connection.onRequest(EditorRequests.debugInfo, lifecycle.request(EditorRequests.debugInfo, () => debugInfo({ ...services!, analyzer: services!.codeActions.analyzer })));
 
 connection.onShutdown(lifecycle.request('shutdown', () => {
   lifecycle.phase = 'shutdown';

@@ -81,6 +81,20 @@ describe('configuration over LSP (pyproject.toml)', function () {
     assert.deepEqual((await client.diagnostics(uri)).map(at), ['5:19-5:26 unknown-rule']);
   });
 
+  it('clients without pull diagnostics get the mistakes pushed as they type', async () => {
+    const text = '[tool.dynamo-guard]\nignore = ["DG1O1"]\n';
+    const root = workspace({ 'pyproject.toml': text });
+    const client = await start({ folders: [root], pull: false });
+    const uri = fileUri(path.join(root, 'pyproject.toml'));
+    const mark = client.mark();
+    client.open(uri, text, 'toml');
+    const first = await client.waitFor<{ uri: string; diagnostics: Diagnostic[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0, { since: mark });
+    assert.deepEqual(first.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`), ['unknown-rule@1:10']);
+    const again = client.mark();
+    client.change(uri, [{ text: '[tool.dynamo-guard]\nignore = ["DG101"]\n' }]);
+    await client.waitFor<{ uri: string; diagnostics: Diagnostic[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0, { since: again });
+  });
+
   it('a TOML syntax error is a diagnostic on its line, and the last good settings stay in force', async () => {
     const good = '[project]\nname = "demo"\n\n[tool.dynamo-guard]\nignore = ["DG101"]\n';
     const root = workspace({ 'pyproject.toml': good, 'app.py': SMOKE_SAMPLE });

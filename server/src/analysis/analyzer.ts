@@ -1,11 +1,12 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
+import { infraReady } from './infra/languages';
 import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
+import { ruleDocsDirectory } from './platform';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
@@ -21,11 +22,7 @@ export function ruleDocUrl(code: string): string {
 
 /** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
 export function ruleDocPath(code: string): string {
-  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('fs') as typeof import('fs');
-  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
-  return path.join(dir, `${code}.md`);
+  return `${ruleDocsDirectory()}/${code}.md`;
 }
 
 export interface AnalyzeOptions {
@@ -46,7 +43,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */

@@ -5,6 +5,7 @@ import { ConfigError } from '../analysis';
 import { parseCommandLine } from './args';
 import { explain, rulesJson, rulesText } from './catalog';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { runIam } from './iam';
 import { runScan, type CliIo } from './scan';
 import { runStdin } from './stdin';
 import { EXPLAIN_HELP, MAIN_HELP, RULES_HELP, SCAN_HELP } from './usage';
@@ -17,6 +18,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(MAIN_HELP);
       return EXIT_USAGE;
     }
+    if (argv[0] === 'iam') return await runIam(argv.slice(1), io);
     const cmd = parseCommandLine(argv);
     switch (cmd.command) {
       case 'version':
