@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, type ErrorHandler, type LanguageClientOptions } from 'vscode-languageclient/browser';
 import { Names, type BrowserInitializationOptions, type WorkspaceFileContent } from '../../server/out/protocol';
 import { code2Protocol, protocol2Code } from './browserUris';
+import { explicitSettingsOnly } from './explicitSettings';
 import { CLIENT_ID, CLIENT_NAME, ClientSession } from './session';
 
 /** The worker constructor of the web extension host (the client's tsconfig has no DOM types). */
@@ -57,6 +58,7 @@ async function createClient(context: vscode.ExtensionContext, output: vscode.Out
     uriConverters: { code2Protocol, protocol2Code },
     outputChannel: output,
     errorHandler,
+    middleware: { workspace: { configuration: explicitSettingsOnly } },
   };
   const worker = new Worker(dist('browser', 'server.js'), { name: 'DynamoGuard language server' });
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, clientOptions, worker as ConstructorParameters<typeof LanguageClient>[3]);

@@ -12,6 +12,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { Names, Notifications } from '../../server/out/protocol';
+import { explicitSettingsOnly } from './explicitSettings';
 import { CLIENT_ID, CLIENT_NAME, ClientSession } from './session';
 
 let session: ClientSession | undefined;
@@ -65,6 +66,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Configuration mistakes are diagnosed in pyproject.toml itself (any TOML extension or none).
+      { scheme: 'file', pattern: '**/pyproject.toml' },
     ],
     synchronize: {
       configurationSection: Names.settingsSection,
@@ -73,6 +76,7 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    middleware: { workspace: { configuration: explicitSettingsOnly } },
     // Read at every (re)start: an untrusted workspace gets the server's Restricted Mode limits.
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     errorHandler,

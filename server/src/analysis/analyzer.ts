@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
-import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
+import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
 import { infraReady } from './infra/languages';
 import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
@@ -87,7 +87,7 @@ export class Analyzer {
     for (const rule of RULES) {
       const code = rule.meta.code;
       if (!isRuleEnabled(code, settings)) continue;
-      const override = settings.severity[code];
+      const override = severityFor(code, settings);
       const severity = override && override !== 'off' ? override : rule.meta.defaultSeverity;
       rule.check({
         facts,
