@@ -94,6 +94,8 @@ const rule: RuleModule = {
     const { facts } = context;
     for (const fnFacts of facts.functions) {
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         if (hasCondition(call) || call.api === 'batch') continue;
         const m = call.method;
         const isUpdateOrDelete = m === 'update_item' || m === 'delete_item' || (call.api === 'pynamo' && (m === 'update' || m === 'delete'));
