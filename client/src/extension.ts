@@ -9,7 +9,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, Names, type ShowDocumentationArgs } from '../../server/out/protocol';
+import { Commands, Names, Notifications, type ShowDocumentationArgs } from '../../server/out/protocol';
 import { scanWorkspace } from './scanWorkspace';
 import { StatusItem } from './status';
 
@@ -51,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.scanWorkspace, () => (client ? scanWorkspace(client, output) : undefined)),
     vscode.commands.registerCommand(Commands.showDocumentation, (args?: ShowDocumentationArgs) => showDocumentation(args)),
+    // Restricted Mode limits end when the user trusts the workspace.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(Notifications.trust, { trusted: true })),
     vscode.commands.registerCommand(RESTART_COMMAND, () => {
       output.appendLine('Restarting the server.');
       return start();
@@ -107,6 +109,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    // Read at every (re)start: an untrusted workspace gets the server's Restricted Mode limits.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

@@ -46,7 +46,13 @@ export const Notifications = {
   scanProgress: 'dynamoGuard/scanProgress',
   /** Server -> client: counts for the language status item. */
   status: 'dynamoGuard/status',
+  /** Client -> server: the workspace trust changed (Restricted Mode limits on or off). */
+  trust: 'dynamoGuard/trust',
 } as const;
+
+export interface TrustParams {
+  trusted: boolean;
+}
 
 export interface ScanWorkspaceParams {
   /** Opaque id echoed in progress notifications. */

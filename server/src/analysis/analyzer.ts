@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
-import { computeFacts, type BudgetLimits } from './model/engine';
+import { computeFacts, computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { FileFacts, TableCall } from './model/facts';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
@@ -68,6 +68,15 @@ export class Analyzer {
   }
 
   analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
+    return drain(this.analyzeSteps(doc, options));
+  }
+
+  /**
+   * analyzeDocument in steps (it yields between functions): the language server drives it in
+   * time slices and drops it when a newer edit makes it stale. Plain JS, no Node-only API, so it
+   * runs the same in a web worker.
+   */
+  *analyzeSteps(doc: PyDocument, options: AnalyzeOptions = {}): Generator<void, AnalysisResult> {
     const settings = options.settings ?? DEFAULT_SETTINGS;
     const lines = countLines(doc.text);
     const tooBig = checkText(doc.text, settings.maxFileSizeKb);
@@ -75,7 +84,7 @@ export class Analyzer {
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
     this.attachLoader(options.workspace, settings);
-    const facts = computeFacts(doc, settings, options.workspace, options.path, false, options.budget);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
     const layers = layerAnchors(facts);
     for (const rule of RULES) {
@@ -137,9 +146,10 @@ export class Analyzer {
 
   /**
    * Apply every safe fix, re-analysing between rounds (ESLint's multipass) so fixes that touch
-   * the same lines (imports, the same call) never collide. Returns the new text.
+   * the same lines (imports, the same call) never collide. Returns the new text. `unsafe` also
+   * applies fixes not marked safe (the CLI's --unsafe-fixes; never the editor's fix-all).
    */
-  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
+  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10, unsafe = false): { text: string; fixed: number } {
     let current = text;
     let fixed = 0;
     const seen = new Set<string>([text]);
@@ -149,7 +159,8 @@ export class Analyzer {
       // pass, on re-analysed text (two fixes adding the same import merge that way).
       const taken: TextEdit[] = [];
       for (const finding of result.findings) {
-        const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
+        const allowed = (f: { safe: boolean }) => f.safe || unsafe;
+        const fix = finding.fixes.find((f) => allowed(f) && f.isPreferred) ?? finding.fixes.find(allowed);
         if (!fix || fix.edits.length === 0) continue;
         if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
         taken.push(...fix.edits);

@@ -5,6 +5,7 @@ import { parseCommandLine } from './args';
 import { explain, rulesJson, rulesText } from './catalog';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { runScan, type CliIo } from './scan';
+import { runStdin } from './stdin';
 import { EXPLAIN_HELP, MAIN_HELP, RULES_HELP, SCAN_HELP } from './usage';
 import { packageVersion } from './version';
 
@@ -30,7 +31,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(explain(cmd.code));
         return EXIT_OK;
       case 'scan':
-        return await runScan(cmd, io);
+        return await (cmd.paths[0] === '-' ? runStdin(cmd, io) : runScan(cmd, io));
     }
   } catch (e) {
     if (e instanceof UsageError) {

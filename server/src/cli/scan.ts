@@ -11,6 +11,9 @@ import type { ScanArgs } from './args';
 import { analyzeFile, summarizeFile, type FileOutcome } from './analyzeFile';
 import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
+import { applyBaselineOptions } from './baseline';
+import { applyFixOptions } from './fix';
+import { toGithub } from './github';
 import { analyzeInWorkers, summarizeInWorkers, type PoolTask } from './pool';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
 import { compareFindings, toJson, type ReportedError, type ReportedFinding, type ScanReport } from './report';
@@ -92,6 +95,9 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   } finally {
     progress.done();
   }
+  const fixed = await applyFixOptions(outcomes, (f) => resolver.forFile(f).settings, workspace, display, args, io);
+  if (fixed.exit !== undefined) return fixed.exit;
+  outcomes = fixed.outcomes;
 
   const findings: ReportedFinding[] = [];
   let fileCount = 0;
@@ -119,8 +125,9 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     durationMs: Math.round(performance.now() - started),
     errors,
   };
+  applyBaselineOptions(report, args, io.stderr);
   writeReport(report, args, io);
-  return findings.length > 0 && !args.exitZero ? EXIT_FINDINGS : EXIT_OK;
+  return report.findings.length > 0 && !args.exitZero && args.writeBaseline === undefined ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function isDir(p: string): boolean {
@@ -150,7 +157,7 @@ async function analyzeHere(tasks: readonly PoolTask[], workspace: WorkspaceIndex
   return outcomes;
 }
 
-function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
+export function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
   const toFile = args.output !== undefined;
   let body: string;
   switch (args.format) {
@@ -159,6 +166,9 @@ function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
       break;
     case 'sarif':
       body = toSarif(report, ruleMetas());
+      break;
+    case 'github':
+      body = toGithub(report);
       break;
     default:
       body = toText(report, toFile ? undefined : pickColors(io.stdout, io.env));

@@ -49,6 +49,30 @@ export function computeFacts(
   summaryOnly = false,
   limits: BudgetLimits = {},
 ): FileFacts {
+  return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly, limits));
+}
+
+/** Run a step generator to completion. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * computeFacts in steps: it yields between functions, so the language server can analyse in
+ * time slices (answering requests in between) and abandon a run made stale by a newer edit.
+ * Facts of the functions already done stay cached for the next run.
+ */
+export function* computeFactsSteps(
+  doc: PyDocument,
+  settings: DynamoGuardSettings,
+  workspace?: WorkspaceIndex,
+  path?: string,
+  summaryOnly = false,
+  limits: BudgetLimits = {},
+): Generator<void, FileFacts> {
   const text = doc.text;
   const budget: Budget = {
     steps: 0,
@@ -158,8 +182,20 @@ export function computeFacts(
   const summariesKey = () =>
     [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
   let sumKey: string | undefined;
+  // Summaries first, one per step (summariesKey below would build them all in one go).
+  // The time budget counts work, not the pauses of a time-sliced caller.
+  const pause = function* (): Generator<void, void> {
+    const paused = Date.now();
+    yield;
+    budget.deadline += Date.now() - paused;
+  };
+  if (!summaryOnly) for (const name of structure.topFunctions.keys()) {
+    yield* pause();
+    ctx.summary(name);
+  }
 
   for (const fn of summaryOnly ? [] : structure.functions) {
+    yield* pause();
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
     const cached = currentCache.functions.get(key);
