@@ -99,6 +99,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Infrastructure files: DG601 is reported on their policy statements.
+      { scheme: 'file', pattern: '**/*.{yaml,yml,json,template,tf}' },
     ],
     synchronize: {
       configurationSection: Names.settingsSection,

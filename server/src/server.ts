@@ -7,6 +7,7 @@ import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeature
 import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { InfraDiagnostics, isInfraUri } from './lsp/infraDiagnostics';
 import { WorkspaceFolders } from './lsp/folders';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
@@ -23,6 +24,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  infra: InfraDiagnostics;
 }
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -51,7 +53,7 @@ connection.onInitialize(async (params) => {
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions };
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, infra: new InfraDiagnostics(connection, analyzer) };
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
 
@@ -71,6 +73,7 @@ connection.onInitialized(() => {
 
 connection.onDidOpenTextDocument((params) => {
   const s = services;
+  if (s && isInfraUri(params.textDocument.uri)) s.infra.refresh(params.textDocument.uri);
   const doc = s?.documents.open(params);
   if (!s || !doc) return;
   s.scanner.onOpen(doc);
@@ -84,6 +87,8 @@ connection.onDidChangeTextDocument((params) => {
 
 connection.onDidSaveTextDocument((params) => {
   const s = services;
+  // A saved template or handler changes what the service's policies grant or need (DG601).
+  s?.infra.refresh(params.textDocument.uri);
   const doc = s?.documents.get(params.textDocument.uri);
   if (!s || !doc) return;
   void s.engine.onSave(doc);

@@ -1,3 +1,4 @@
+import { infraKeySchema } from '../infra/keys';
 import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
 import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
@@ -20,13 +21,13 @@ function isCreating(fnFacts: FunctionFacts): boolean {
 /** A freshly generated key attribute (partition or sort: `{"user_id": me, "note_id": uuid4()}`) makes the item new. */
 function freshKey(facts: FileFacts, call: TableCall): boolean {
   if (call.keys.some((k) => k.value.fresh)) return true;
-  const schema = facts.keySchema(call.tableName);
+  const schema = facts.keySchema(call.tableName) ?? infraKeySchema(facts, call);
   const item = call.kwargs.get('Item')?.value;
   return !!item?.dict?.some((e) => e.value.fresh && (schema ? schema.includes(e.key) : /(^|_)(id|pk|sk|key)$|Id$/i.test(e.key)));
 }
 
 function partitionKey(facts: FileFacts, call: TableCall): string | undefined {
-  const schema = facts.keySchema(call.tableName);
+  const schema = facts.keySchema(call.tableName) ?? infraKeySchema(facts, call);
   if (schema?.[0]) return schema[0];
   const fromKey = call.keys.find((k) => k.partition)?.attr ?? call.keys[0]?.attr;
   if (fromKey) return fromKey;
