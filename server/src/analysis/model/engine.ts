@@ -1,3 +1,4 @@
+import { deployedHandlerNames } from '../infra/auth';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
@@ -68,6 +69,7 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     authNames.has(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
 
   const inProgress = new Set<string>();
+  let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
     structure,
@@ -76,6 +78,7 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     isAuthFunction,
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     nextCallId: () => ++callIds,
+    deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     imported: (qualified) => importedValue(workspace, path, qualified),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');

@@ -19,6 +19,8 @@ export interface ModuleContext {
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
+  /** Infrastructure code names this function as a deployed handler (infra/auth.ts). */
+  deployedHandler?(name: string): boolean;
 }
 
 /** The abstract state on one path through a function. */
