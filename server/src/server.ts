@@ -134,7 +134,12 @@ connection.languages.diagnostics.on((params, token) => {
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 });
 
-connection.onCodeAction((params) => (services ? provideCodeActions(params, services.codeActions) : []));
+connection.onCodeAction(async (params) => {
+  if (!services) return [];
+  // DG601's statement replacement in infrastructure files comes from the infra diagnostics.
+  const infra = isInfraUri(params.textDocument.uri) ? services.infra.codeActions(params) : [];
+  return [...infra, ...((await provideCodeActions(params, services.codeActions)) ?? [])];
+});
 
 connection.onRequest(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token));
 

@@ -241,6 +241,11 @@ describe('infrastructure code (test/fixtures/infra)', function () {
         client.open(uri, fs.readFileSync(template, 'utf8'), 'yaml');
         const published = await client.waitFor<{ uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }>('textDocument/publishDiagnostics', (p) => p.uri === uri, { timeoutMs: 20000 });
         assert.deepStrictEqual(published.diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), ['DG601@71', 'DG601@109', 'DG601@144']);
+        const first = published.diagnostics[0]!;
+        const actions = (await client.codeActions(uri, first.range as never, [first as never])) ?? [];
+        const fix = actions.find((a) => 'edit' in a && a.edit) as { title: string; edit: { changes: Record<string, Array<{ newText: string }>> } } | undefined;
+        assert.ok(fix, 'a quick fix replacing the statement');
+        assert.match(fix.edit.changes[uri]![0]!.newText, /dynamodb:Query[\s\S]*!GetAtt LoansTable\.Arn/);
       } finally {
         await client.stop();
       }
