@@ -102,3 +102,24 @@ describe('documentation links', function () {
     }
   });
 });
+
+describe('a plain clone', function () {
+  it('needs nothing beside the repository: no script, CI step or npm script reads ../shared', function () {
+    const offenders: string[] = [];
+    const check = (rel: string, text: string): void => {
+      if (/\.\.\/shared\b|\/work\/shared\b/.test(text)) offenders.push(rel);
+    };
+    const walk = (rel: string): void => {
+      const full = path.join(REPO_ROOT, rel);
+      if (!fs.existsSync(full)) return;
+      if (fs.statSync(full).isDirectory()) {
+        for (const name of fs.readdirSync(full)) if (!SKIP_DIRS.has(name) && name !== 'fixtures') walk(path.join(rel, name));
+      } else if (/\.(sh|mjs|js|ts)$|^\.ci[/\\]run$/.test(rel) && !rel.endsWith('docsLinks.test.ts')) {
+        check(rel, fs.readFileSync(full, 'utf8'));
+      }
+    };
+    for (const dir of ['.ci', 'scripts', 'test/e2e', 'test/exploit', 'test/src', 'bench']) walk(dir);
+    check('package.json scripts', JSON.stringify((JSON.parse(read('package.json')) as { scripts: unknown }).scripts));
+    assert.deepStrictEqual(offenders, []);
+  });
+});

@@ -1,12 +1,12 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
 import { infraReady } from './infra/languages';
-import { computeFactsSteps, drain } from './model/engine';
+import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
+import { ruleDocsDirectory } from './platform';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
@@ -22,11 +22,7 @@ export function ruleDocUrl(code: string): string {
 
 /** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
 export function ruleDocPath(code: string): string {
-  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('fs') as typeof import('fs');
-  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
-  return path.join(dir, `${code}.md`);
+  return `${ruleDocsDirectory()}/${code}.md`;
 }
 
 export interface AnalyzeOptions {
@@ -35,6 +31,8 @@ export interface AnalyzeOptions {
   workspace?: WorkspaceIndex;
   /** Absolute path of the file, used to resolve relative imports through the workspace index. */
   path?: string;
+  /** Work limits of the analysis (defaults: engine.ts DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -84,7 +82,7 @@ export class Analyzer {
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
     for (const rule of RULES) {
       const code = rule.meta.code;
@@ -111,7 +109,7 @@ export class Analyzer {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return { findings, lines };
+    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
   }
 
   /**

@@ -69,4 +69,11 @@ export interface AnalysisResult {
   /** Set when the file could not be analysed at all (too large, binary...). */
   skipped?: string;
   lines: number;
+  /**
+   * The file was analysed, but not all of it: a function went over the analysis budget. Its
+   * findings are those of the rest of the file; the CLI lists these under `errors`.
+   */
+  errors?: string[];
+  /** Interpreter steps spent (the budget's unit): a size-independent measure of work for tests and benchmarks. */
+  work?: number;
 }

@@ -111,6 +111,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     }
     fileCount++;
     lineCount += outcome.lines;
+    for (const message of outcome.errors ?? []) errors.push({ path: rel, message });
     outcome.findings.forEach((finding, i) => findings.push({ path: rel, finding, lineText: outcome.lineTexts[i] ?? '' }));
   }
   // Infrastructure templates: DG601 is anchored on the policy statement (cli/infraFindings.ts).

@@ -12,6 +12,7 @@
 
 import {
   DiagnosticRefreshRequest,
+  DiagnosticSeverity,
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -21,8 +22,9 @@ import {
 } from 'vscode-languageserver/node';
 import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
 import { Notifications, type DynamoGuardSettings, type StatusParams } from '../protocol';
-import { toDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './convert';
 import type { DocumentStore, OpenDocument } from './documents';
+import { heapUsed, Limits, MEMORY_BUDGET_BYTES } from './lifecycle';
 import type { SettingsStore } from './settings';
 
 interface AnalysisRecord {
@@ -67,6 +69,8 @@ interface Outcome {
   findings: Finding[];
   message?: string;
   failed: boolean;
+  /** The analysis was stopped by the time or memory budget: shown as a diagnostic at the top. */
+  overBudget?: boolean;
 }
 
 export class DiagnosticsEngine {
@@ -86,6 +90,7 @@ export class DiagnosticsEngine {
     private readonly settings: SettingsStore,
     private readonly workspace: WorkspaceIndex,
     private readonly mode: DiagnosticsMode,
+    private readonly limits: Limits = new Limits(true),
   ) {}
 
   onOpen(doc: OpenDocument): void {
@@ -246,7 +251,9 @@ export class DiagnosticsEngine {
     const durationMs = Math.round(performance.now() - started);
     const prev = this.records.get(doc.uri);
     const findings = outcome.failed ? prev?.findings ?? [] : outcome.findings;
-    const diagnostics = outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
+    const diagnostics = outcome.overBudget
+      ? [budgetDiagnostic(outcome.message!)]
+      : outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
     const key = JSON.stringify(diagnostics);
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
     this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
@@ -287,13 +294,31 @@ export class DiagnosticsEngine {
         ...(doc.path ? { path: doc.path } : {}),
       });
       let sliceStart = performance.now();
+      // Time spent analysing (not waiting between slices) and heap growth, against the budget.
+      let spentMs = 0;
+      const heapAtStart = heapUsed();
+      const budgetMs = this.limits.timeBudgetMs;
       for (;;) {
         const step = steps.next();
         if (step.done) {
           const result = step.value;
           return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
         }
-        if (performance.now() - sliceStart < SLICE_MS) continue;
+        const now = performance.now();
+        const heap = heapAtStart === undefined ? undefined : heapUsed();
+        const over = spentMs + (now - sliceStart) > budgetMs
+          ? `analysis stopped after ${budgetMs} ms (per-file time budget${this.limits.trusted ? '' : ', Restricted Mode'}); no findings for this file`
+          : heap !== undefined && heap - heapAtStart! > MEMORY_BUDGET_BYTES
+            ? `analysis stopped after using ${Math.round((heap - heapAtStart!) / 2 ** 20)} MB (per-file memory budget); no findings for this file`
+            : undefined;
+        if (over) {
+          steps.return(undefined as never);
+          // The tree is fine, but drop it so the memory goes too; the next edit starts afresh.
+          doc.dropParse();
+          return { findings: [], message: over, failed: false, overBudget: true };
+        }
+        if (now - sliceStart < SLICE_MS) continue;
+        spentMs += now - sliceStart;
         await nextTurn();
         if (stale()) {
           steps.return(undefined as never);
@@ -337,6 +362,16 @@ export class DiagnosticsEngine {
     this.waiters.delete(uri);
     for (const w of [...set]) w();
   }
+}
+
+/** The one diagnostic of a file whose analysis was stopped by a budget (no rule: nothing to fix). */
+function budgetDiagnostic(message: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `DynamoGuard: ${message}`,
+  };
 }
 
 export function describe(e: unknown): string {

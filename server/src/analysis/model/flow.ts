@@ -56,6 +56,7 @@ export class FlowAnalyzer extends CallFlow {
   }
 
   protected execStatement(stmt: SyntaxNode, state: State): void {
+    this.tick();
     const saved = this.currentStatement;
     if (stmt.type !== 'block') this.currentStatement = stmt;
     try {

@@ -8,7 +8,7 @@ import {
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
 import { conditionBindsSubject, extractKeys } from '../tableCalls';
-import { constant, derived, EMPTY, join, joinAll, type DbLevel, type Value } from '../values';
+import { constant, derived, EMPTY, join, joinAll, mergeEntries, type DbLevel, type Value } from '../values';
 import { enumClasses } from './declarations';
 import { ExpressionFlow } from './expressions';
 import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwargs, type State } from './state';
@@ -98,7 +98,7 @@ export abstract class CallFlow extends ExpressionFlow {
           // dict(base, k=v): the base's taint (a whole payload stays one) plus known keyword entries.
           const entries = [...kwargs].map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
           const base = args[0]?.value ?? EMPTY;
-          return { ...spreadCarry(base), ...(base.constant && !kwargs.size ? { constant: true } : {}), dict: [...(base.dict ?? []), ...entries] };
+          return { ...spreadCarry(base), ...(base.constant && !kwargs.size ? { constant: true } : {}), dict: mergeEntries(base.dict, entries) };
         }
         const first = args[0]?.value ?? EMPTY;
         if (SEQUENCE_BUILTINS.has(name)) return first;
@@ -276,7 +276,7 @@ export abstract class CallFlow extends ExpressionFlow {
       const old = state.env.get(name) ?? this.ctx.globals.get(name) ?? EMPTY;
       const added = method === 'insert' ? args[1]?.value ?? EMPTY : allArgs;
       const merged: Value = join(old, method === 'update' ? added : { elem: added, ...derivedOrSelf(added) });
-      if (old.dict && added.dict) merged.dict = [...old.dict, ...added.dict];
+      if (old.dict && added.dict) merged.dict = mergeEntries(old.dict, added.dict);
       state.env.set(name, merged);
       return EMPTY;
     }
