@@ -67,6 +67,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
       { scheme: 'untitled', language: 'python' },
       // Configuration mistakes are diagnosed in pyproject.toml itself (any TOML extension or none).
       { scheme: 'file', pattern: '**/pyproject.toml' },
+      // Infrastructure files: DG601 is reported on their policy statements.
+      { scheme: 'file', pattern: '**/*.{yaml,yml,json,template,tf}' },
     ],
     synchronize: {
       configurationSection: Names.settingsSection,
