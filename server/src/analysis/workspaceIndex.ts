@@ -13,6 +13,15 @@ import type { DynamoGuardSettings } from '../protocol';
 // Files that cannot export anything the model cares about are summarised without parsing.
 const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(/;
 
+function fileExists(file: string): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('fs') as typeof import('fs')).statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function mayExport(text: string): boolean {
   return INTERESTING.test(text);
 }
@@ -50,10 +59,48 @@ export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings
   return summarizeModule(computeFacts(doc, settings, undefined, file, true));
 }
 
+/** Computes the facts of the workspace file at `file` (the analyzer reads and parses it). */
+export type FactsLoader = (file: string) => FileFacts | undefined;
+
+const MAX_LOADED = 256;
+
 export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private readonly modules = new Map<string, ModuleSummary>();
   private authCache: string[] | undefined;
+  private loader: FactsLoader | undefined;
+  /** Facts of modules loaded for layers (null: cannot be read, or being computed: a cycle). */
+  private readonly loaded = new Map<string, FileFacts | null>();
   version = 0;
+
+  get hasFactsLoader(): boolean {
+    return !!this.loader;
+  }
+
+  setFactsLoader(loader: FactsLoader): void {
+    this.loader = loader;
+    this.loaded.clear();
+  }
+
+  factsAt(file: string): FileFacts | undefined {
+    const key = path.resolve(file);
+    if (this.loaded.has(key)) return this.loaded.get(key) ?? undefined;
+    if (!this.loader) return undefined;
+    if (this.loaded.size >= MAX_LOADED) this.loaded.clear();
+    this.loaded.set(key, null);
+    const facts = this.loader(key);
+    if (facts) this.loaded.set(key, facts);
+    return facts;
+  }
+
+  moduleFacts(importer: string | undefined, fromModule: string): { facts: FileFacts; path: string } | undefined {
+    if (!this.loader) return undefined;
+    for (const c of this.candidates(importer, fromModule)) {
+      if (!this.modules.has(c) && !fileExists(c)) continue;
+      const facts = this.factsAt(c);
+      if (facts) return { facts, path: c };
+    }
+    return undefined;
+  }
 
   constructor(private readonly roots: string[]) {}
 
@@ -76,6 +123,7 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private changed(): void {
     this.version++;
     this.authCache = undefined;
+    this.loaded.clear();
   }
 
   /** Candidate files for a dotted module name, relative imports resolved from the importer. */

@@ -29,6 +29,8 @@ const rule: RuleModule = {
     const { facts } = context;
     for (const fnFacts of facts.functions) {
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         const kind = harmfulWrite(facts, fnFacts, call);
         if (!kind) continue;
         const m = call.method;
