@@ -22,6 +22,7 @@ const rule: RuleModule = {
   },
   messages: {
     update: '`{{method}}` with a key chosen by the request has no ConditionExpression: it {{effect}} whatever item the key names, existing or not.',
+    layer: '`{{method}}` in `{{fn}}` has no ConditionExpression: for every caller, a key that does not exist becomes a new (phantom) item.',
     overwrite: '`{{method}}` replaces an item this handler read earlier, with no ConditionExpression: a concurrent change is silently lost.',
     put: '`{{method}}` in a create path has no ConditionExpression: it silently overwrites an existing item with the same key.',
   },
@@ -36,7 +37,7 @@ const rule: RuleModule = {
         const m = call.method;
         context.report({
           messageId: kind,
-          data: { method: m, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
+          data: { method: m, fn: fnFacts.fn.name, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
           node: call.methodNode,
           fixes: () => { const f = existenceConditionFix(facts, fnFacts, call); return f ? [f] : []; },
         });
