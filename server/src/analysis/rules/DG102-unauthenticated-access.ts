@@ -6,7 +6,6 @@ import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
 import type { Fix } from '../types';
 import { verifiesCaller } from '../facts/capability';
-import { ownedItems } from '../facts/ownership';
 import { publicByDesign } from '../facts/publicness';
 import type { RuleModule } from './rule';
 
@@ -16,9 +15,6 @@ function usesRequestInput(fnFacts: FunctionFacts): boolean {
     [...c.kwargs.values()].some((k) => k.value.request?.length || k.value.payload) ||
     c.args.some((a) => a.value.request?.length));
 }
-
-/** Writes the model may not see as table calls (PynamoDB batch contexts): never a catalogue read. */
-const WRITE_CALL = /\.(put_item|update_item|delete_item|save|delete|update|put|batch_write\w*|batch_writer)\(/;
 
 export function hasSubject(fnFacts: FunctionFacts): boolean {
   const h = fnFacts.handler!;
@@ -121,8 +117,6 @@ const rule: RuleModule = {
       // Login/sign-up/reset/health routes serve anonymous callers by design; a verified token or a
       // cart capability read in the handler is the caller's authentication.
       if (publicByDesign(context.facts, fnFacts) || verifiesCaller(context.facts, fnFacts)) continue;
-      // Anonymous reads of a shared catalogue (no evidence its items belong to anyone) are its purpose.
-      if (fnFacts.calls.length && fnFacts.calls.every((c) => c.isRead && !c.isWrite && !ownedItems(context.facts, c)) && !WRITE_CALL.test(textOf(context.facts.text, fnFacts.fn.body))) continue;
       // The template puts every route of this handler behind an authorizer (infra/auth.ts).
       if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
