@@ -100,7 +100,10 @@ export class Analyzer {
           if (isSuppressed(suppressions, range.start.line, code)) return;
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          const layer = 'type' in r.node ? layers.get(r.node) : undefined;
+          const message = formatMessage(template, r.data);
+          // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
+          const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
+          const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
           // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
           // file's offsets: only same-file layers keep them.
           const crossFile = !!layer?.via?.some((h) => h.path);
@@ -108,7 +111,7 @@ export class Analyzer {
             rule: code,
             name: rule.meta.name,
             severity,
-            message: formatMessage(template, r.data),
+            message,
             range,
             related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
           }, crossFile ? [] : r.fixes));
@@ -178,9 +181,9 @@ export class Analyzer {
 }
 
 /** Anchors of table calls made inside layers (the handler's call into the layer), by node. */
-function layerAnchors(facts: FileFacts): Map<unknown, TableCall> {
-  const out = new Map<unknown, TableCall>();
-  for (const f of facts.functions) for (const c of f.calls) if (c.via && !out.has(c.methodNode)) out.set(c.methodNode, c);
+function layerAnchors(facts: FileFacts): Map<unknown, TableCall[]> {
+  const out = new Map<unknown, TableCall[]>();
+  for (const f of facts.functions) for (const c of f.calls) if (c.via) out.set(c.methodNode, [...(out.get(c.methodNode) ?? []), c]);
   return out;
 }
 

@@ -22,7 +22,7 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   ],
   ownerAttributes: [
     'owner*', 'user_id', 'tenant*', 'role*', 'is_admin', 'admin', 'permissions', 'scopes',
-    'groups', 'verified', 'balance', 'credits', 'plan',
+    'groups', 'verified', 'balance', 'credits', 'plan', '*_role', 'auth_level', 'authlevel', 'access_level',
   ],
   sensitiveAttributes: [
     'password*', '*hash*', '*secret*', '*token*', 'api_key', 'ssn', 'card*', 'cvv', 'mfa*', 'private*',

@@ -1,5 +1,5 @@
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
-import type { FileFacts, FunctionFacts } from '../model/facts';
+import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
@@ -15,7 +15,15 @@ function usesRequestInput(fnFacts: FunctionFacts): boolean {
 
 export function hasSubject(fnFacts: FunctionFacts): boolean {
   const h = fnFacts.handler!;
-  return !!h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.subjectReads.length > 0 || fnFacts.guardCalls.length > 0;
+  if (h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.guardCalls.length > 0) return true;
+  // A subject read in the body counts for the calls it dominates (not a branch that runs before it).
+  return fnFacts.subjectReads.length > 0 && fnFacts.calls.every((c) => c.verified.has(AUTHENTICATED) || c.postChecked || !callUsesRequest(c));
+}
+
+function callUsesRequest(c: FunctionFacts['calls'][number]): boolean {
+  return c.keys.some((k) => k.value.request?.length) ||
+    [...c.kwargs.values()].some((k) => k.value.request?.length || k.value.payload) ||
+    c.args.some((a) => a.value.request?.length);
 }
 
 /** The auth decorator other handlers of the file use (`@login_required`, `@jwt_required()`). */
