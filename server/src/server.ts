@@ -5,15 +5,17 @@ import { createConnection, ErrorCodes, ProposedFeatures, ResponseError, type Con
 import { Analyzer } from './analysis';
 import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeatures } from './lsp/capabilities';
 import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
+import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
 import { WorkspaceScanner } from './lsp/workspaceScan';
-import { Notifications, Requests, type ScanWorkspaceParams, type TrustParams, Names } from './protocol';
+import { EditorRequests, Notifications, Requests, type ExportSarifParams, type ScanWorkspaceParams, type TrustParams, Names } from './protocol';
 
 interface Services {
   features: ClientFeatures;
@@ -24,6 +26,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  config: ConfigDiagnostics;
 }
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -38,7 +41,7 @@ const limits = new Limits(true, Number.isFinite(budgetOverride) && budgetOverrid
 process.on('uncaughtException', (e) => connection.console.error(`DynamoGuard: uncaught exception: ${describe(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`DynamoGuard: unhandled rejection: ${describe(e)}`));
 
-const isPyproject = (uri: string) => /(^|[/\\])pyproject\.toml$/i.test(uri);
+const isPyproject = isPyprojectUri;
 
 connection.onInitialize(async (params) => {
   const analyzer = await Analyzer.create();
@@ -57,11 +60,13 @@ connection.onInitialize(async (params) => {
   const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, index, {
     pull: features.pullDiagnostics,
     refreshSupport: features.diagnosticRefresh,
-  }, limits);
+  }, limits, index);
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions };
+  const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
+  settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -81,6 +86,7 @@ connection.onInitialized(lifecycle.notification(() => {
 }));
 
 connection.onDidOpenTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.open(params);
   const s = services;
   const doc = s?.documents.open(params);
   if (!s || !doc) return;
@@ -89,12 +95,19 @@ connection.onDidOpenTextDocument(lifecycle.notification((params) => {
 }));
 
 connection.onDidChangeTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.change(params);
   const doc = services?.documents.change(params);
   if (doc) services!.engine.onChange(doc);
 }));
 
 connection.onDidSaveTextDocument(lifecycle.notification((params) => {
   const s = services;
+  // Clients without a file watcher (many LSP editors) still re-read the project settings.
+  if (s && isPyprojectUri(params.textDocument.uri)) {
+    s.settings.invalidateProjects();
+    void s.engine.onSettingsChanged();
+    return;
+  }
   const doc = s?.documents.get(params.textDocument.uri);
   if (!s || !doc) return;
   void s.engine.onSave(doc);
@@ -102,6 +115,7 @@ connection.onDidSaveTextDocument(lifecycle.notification((params) => {
 }));
 
 connection.onDidCloseTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.close(params.textDocument.uri);
   const s = services;
   const doc = s?.documents.close(params.textDocument.uri);
   if (!s || !doc) return;
@@ -141,10 +155,14 @@ connection.onDidChangeWatchedFiles(lifecycle.notification((params) => {
 
 connection.languages.diagnostics.on(lifecycle.request('textDocument/diagnostic', (params, token) => {
   if (!services) return { kind: 'full', items: [] };
+  if (isPyprojectUri(params.textDocument.uri)) return services.config.diagnostics(params.textDocument.uri);
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 }));
 
-connection.onCodeAction(lifecycle.request('textDocument/codeAction', (params) => (services ? provideCodeActions(params, services.codeActions) : [])));
+connection.onCodeAction(lifecycle.request('textDocument/codeAction', (params) => {
+  if (!services) return [];
+  return isPyprojectUri(params.textDocument.uri) ? services.config.codeActions(params) : provideCodeActions(params, services.codeActions);
+}));
 
 connection.onRequest(Requests.scanWorkspace, lifecycle.request(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token)));
 
@@ -163,6 +181,9 @@ connection.onNotification(Notifications.trust, lifecycle.notification((params: T
   void s.engine.onSettingsChanged();
   void s.index.rebuild();
 }));
+
+connection.onRequest(EditorRequests.exportSarif, lifecycle.request(EditorRequests.exportSarif, (params: ExportSarifParams, token) => exportSarif({ ...services!, analyzer: services!.codeActions.analyzer }, params, token)));
+connection.onRequest(EditorRequests.debugInfo, lifecycle.request(EditorRequests.debugInfo, () => debugInfo({ ...services!, analyzer: services!.codeActions.analyzer })));
 
 connection.onShutdown(lifecycle.request('shutdown', () => {
   lifecycle.phase = 'shutdown';

@@ -1,12 +1,13 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
-import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
+import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
+import { infraReady } from './infra/languages';
 import { computeFacts, computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { FileFacts, TableCall } from './model/facts';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
+import { ruleDocsDirectory } from './platform';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
@@ -22,11 +23,7 @@ export function ruleDocUrl(code: string): string {
 
 /** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
 export function ruleDocPath(code: string): string {
-  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('fs') as typeof import('fs');
-  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
-  return path.join(dir, `${code}.md`);
+  return `${ruleDocsDirectory()}/${code}.md`;
 }
 
 export interface AnalyzeOptions {
@@ -47,7 +44,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
@@ -90,7 +90,7 @@ export class Analyzer {
     for (const rule of RULES) {
       const code = rule.meta.code;
       if (!isRuleEnabled(code, settings)) continue;
-      const override = settings.severity[code];
+      const override = severityFor(code, settings);
       const severity = override && override !== 'off' ? override : rule.meta.defaultSeverity;
       rule.check({
         facts,
@@ -192,12 +192,22 @@ function viaRelated(call: TableCall, anchor: Range, file: string | undefined): R
   const hops = call.via ?? [];
   return hops.slice(1).map((h, i) => {
     const last = i === hops.length - 2;
-    const where = h.path ? ` (${(file ? path.relative(path.dirname(file), h.path) : path.basename(h.path)).split(path.sep).join('/')}:${h.node.startRow + 1})` : '';
+    const where = h.path ? ` (${relativeTo(file, h.path)}:${h.node.startRow + 1})` : '';
     return {
       range: h.path ? anchor : nodeRange(h.node),
       message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
     };
   });
+}
+
+/** `target` as seen from the folder of `file`, `/`-separated (no `path` module: the analyzer also runs in a browser). */
+function relativeTo(file: string | undefined, target: string): string {
+  const to = target.replace(/\\/g, '/').split('/');
+  if (!file) return to[to.length - 1]!;
+  const from = file.replace(/\\/g, '/').split('/').slice(0, -1);
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {

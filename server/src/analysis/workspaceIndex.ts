@@ -179,16 +179,26 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   }
 
   /**
-   * Module to import auth function `name` from: the path of its file relative to the nearest
-   * folder that holds both it and the importer (how apps run from their own folder import siblings).
+   * Module to import auth function `name` from, as the project root spells it (`app.auth`, not
+   * `auth`, for app/auth.py imported from app/routes/orders.py): through the chain of packages
+   * (`__init__.py`) above the file when there is one; else relative to the folder holding both
+   * files, named from its parent unless that folder is a workspace root or the importer's own.
    */
   authModuleOf(name: string, importer?: string): string | undefined {
     for (const [file, s] of this.modules) {
       if (!s.authFunctions.includes(name)) continue;
-      let dir = importer ? path.dirname(path.resolve(importer)) : this.roots[0] ? path.resolve(this.roots[0]) : undefined;
+      const dotted = (from: string) => path.relative(from, file).replace(/(\/__init__)?\.py$/, '').split(path.sep).join('.');
+      let pkg = path.dirname(file);
+      for (let i = 0; i < 8 && this.modules.has(path.join(pkg, '__init__.py')); i++) pkg = path.dirname(pkg);
+      if (pkg !== path.dirname(file)) return dotted(pkg);
+      const from = importer ? path.dirname(path.resolve(importer)) : undefined;
+      let dir = from ?? (this.roots[0] ? path.resolve(this.roots[0]) : undefined);
       for (let i = 0; dir && i < 8; i++) {
         const rel = path.relative(dir, file);
-        if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.replace(/(\/__init__)?\.py$/, '').split(path.sep).join('.');
+        if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+          const isRoot = dir === from || this.roots.some((r) => path.resolve(r) === dir);
+          return dotted(isRoot ? dir : path.dirname(dir));
+        }
         const parent = path.dirname(dir);
         if (parent === dir) break;
         dir = parent;

@@ -17,8 +17,12 @@ import type { WorkspaceIndex } from './workspace';
 // from re-analysing the other 59 handlers.
 interface Cache {
   contextKey: string;
-  /** Function text -> facts, valid while the summaries of the file's functions are unchanged. */
-  functions: Map<string, { facts: FunctionFacts; className: string; summariesKey: string }>;
+  /**
+   * Function node -> facts (and the text they were computed from), valid while the summaries of
+   * the file's functions are unchanged. Keyed by node, not text: identical methods of different
+   * classes must not evict each other.
+   */
+  functions: Map<SyntaxNode, { facts: FunctionFacts; text: string; className: string; summariesKey: string }>;
   summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary }>;
 }
 
@@ -102,7 +106,7 @@ export function* computeFactsSteps(
 
   // Everything outside top-level function bodies shapes the context every function sees.
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
-    doc.units.filter((u) => !isTopFunction(u.node)).map((u) => u.text).join('\u0000');
+    contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
     cache = { contextKey, functions: new Map(), summaries: new Map() };
@@ -199,10 +203,10 @@ export function* computeFactsSteps(
     yield* pause();
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
-    const cached = currentCache.functions.get(key);
     // Same node objects, not just the same text: facts point into the mirrored tree, and a unit
     // mirrored again (the parse around it changed) must not be served facts about its old nodes.
-    if (cached && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+    const cached = currentCache.functions.get(fn.outer);
+    if (cached && cached.text === key && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
       functions.push(cached.facts);
       continue;
     }
@@ -225,7 +229,7 @@ export function* computeFactsSteps(
     });
     // A function cut short by the budget has no facts (no findings rather than wrong ones).
     if (!facts) continue;
-    currentCache.functions.set(key, { facts, className: fn.className ?? '', summariesKey: sumKey });
+    currentCache.functions.set(fn.outer, { facts, text: key, className: fn.className ?? '', summariesKey: sumKey });
     functions.push(facts);
   }
   // Drop entries of functions that no longer exist so the cache cannot grow without bound.
@@ -279,6 +283,35 @@ function providerReturns(ctx: ModuleContext, name: string): Value | undefined {
 function describeName(ctx: ModuleContext, name: string): Value | undefined {
   if (ctx.structure.classes.has(name)) return new FlowAnalyzer(ctx, undefined, 'module').classValueOf(name);
   return ctx.globals.get(name);
+}
+
+/**
+ * The text every function's facts may depend on: all top-level code except function bodies.
+ * Method bodies are left out too (an edit in one method must not re-analyse every other class
+ * and function), except `__init__` (its `self.x` bindings reach every method: classSelfEnv) and
+ * bodies that create tables (collectSchemas). Whatever else starts reading another method's
+ * body (method summaries) must keep it in this key or in summariesKey.
+ */
+function contextText(text: string, units: PyDocument['units'], functions: FunctionInfo[]): string {
+  const holes = functions
+    .filter((f) => f.className && f.name !== '__init__' && !textOf(text, f.body).includes('create_table'))
+    .map((f) => f.body)
+    .sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let h = 0;
+  for (const u of units) {
+    if (isTopFunction(u.node)) continue;
+    let pos = u.node.start;
+    const end = u.node.end;
+    for (; h < holes.length && holes[h]!.start < end; h++) {
+      const hole = holes[h]!;
+      if (hole.start < pos || hole.end > end) continue;
+      parts.push(text.slice(pos, hole.start));
+      pos = hole.end;
+    }
+    parts.push(text.slice(pos, end), '\u0000');
+  }
+  return parts.join('');
 }
 
 function isTopFunction(node: SyntaxNode): boolean {
