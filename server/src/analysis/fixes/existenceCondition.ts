@@ -1,3 +1,4 @@
+import { infraKeySchema } from '../infra/keys';
 import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
 import { dictGet } from '../model/values';
@@ -10,7 +11,7 @@ import { EditBuilder, pyString } from './edits';
 // and in a handler the refusal mapped to 404/409 so a refused write is not an HTTP 500.
 
 export function partitionKey(facts: FileFacts, call: TableCall): string | undefined {
-  const schema = facts.keySchema(call.tableName);
+  const schema = facts.keySchema(call.tableName) ?? infraKeySchema(facts, call);
   if (schema?.[0]) return schema[0];
   const fromKey = call.keys.find((k) => k.partition)?.attr ?? call.keys[0]?.attr;
   if (fromKey) return fromKey;

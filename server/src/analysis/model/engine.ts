@@ -1,3 +1,4 @@
+import { deployedHandlerNames } from '../infra/auth';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
@@ -121,6 +122,7 @@ export function* computeFactsSteps(
 
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();
+  let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
     structure,
@@ -129,6 +131,7 @@ export function* computeFactsSteps(
     isAuthFunction,
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     nextCallId: () => ++callIds,
+    deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     budget,
     imported: (qualified) => {
       const v = importedValue(workspace, path, qualified);

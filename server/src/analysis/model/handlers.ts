@@ -91,7 +91,8 @@ export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: Functi
   }
   if (!info && !fn.className) {
     const [p0, p1] = fn.params;
-    if (p0 && p1 && LAMBDA_EVENT.test(p0.name) && LAMBDA_CONTEXT.test(p1.name)) {
+    // RULES.md: an (event, context)-shaped function, or one the infrastructure code names as a handler.
+    if (p0 && ((p1 && LAMBDA_EVENT.test(p0.name) && LAMBDA_CONTEXT.test(p1.name)) || ctx.deployedHandler?.(fn.name))) {
       info = { framework: 'lambda', methods: [], subjectParams: [], responseNarrowed: false };
     }
   }

@@ -19,6 +19,8 @@ export interface ModuleContext {
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
+  /** Infrastructure code names this function as a deployed handler (infra/auth.ts). */
+  deployedHandler?(name: string): boolean;
   /** Work counter of the analysis (absent: unbounded, as in throwaway evaluations). */
   budget?: Budget;
   /** Summary of a method of a class of this file (memoised, cycle-safe). */

@@ -1,3 +1,4 @@
+import { infraKeySchema } from '../../infra/keys';
 import type { FileFacts, FunctionFacts, TableCall } from '../../model/facts';
 import { textOf } from '../../model/module';
 
@@ -17,7 +18,7 @@ function isCreating(fnFacts: FunctionFacts): boolean {
 /** A freshly generated key attribute (partition or sort: `{"user_id": me, "note_id": uuid4()}`) makes the item new. */
 function freshKey(facts: FileFacts, call: TableCall): boolean {
   if (call.keys.some((k) => k.value.fresh)) return true;
-  const schema = facts.keySchema(call.tableName);
+  const schema = facts.keySchema(call.tableName) ?? infraKeySchema(facts, call);
   const item = call.kwargs.get('Item')?.value;
   return !!item?.dict?.some((e) => e.value.fresh && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
 }
@@ -32,7 +33,7 @@ const KEY_LIKE = /(^|_)(id|pk|sk|key)$|Id$/i;
 /** A key attribute (of `Key=`, or of a put's `Item=`: from the schema, else named like a key) from the request. */
 function requestKeyed(facts: FileFacts, call: TableCall): boolean {
   if (call.keys.some((k) => k.value.request?.length)) return true;
-  const schema = facts.keySchema(call.tableName);
+  const schema = facts.keySchema(call.tableName) ?? infraKeySchema(facts, call);
   return !!call.kwargs.get('Item')?.value.dict?.some((e) => e.value.request?.length && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
 }
 
