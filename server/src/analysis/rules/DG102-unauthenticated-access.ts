@@ -17,7 +17,10 @@ function usesRequestInput(fnFacts: FunctionFacts): boolean {
 export function hasSubject(fnFacts: FunctionFacts): boolean {
   const h = fnFacts.handler!;
   if (h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.guardCalls.length > 0) return true;
-  // A subject read in the body counts for the calls it dominates (not a branch that runs before it).
+  // Reading the identity (`g.user`, `session[...]`, claims) counts anywhere in the body; an auth
+  // check call (`auth_is_valid(event)`, `get_jwt_identity()`) counts for the calls it dominates,
+  // not for a branch that runs before it.
+  if (fnFacts.subjectReads.some((s) => s.node.type !== 'call')) return true;
   return fnFacts.subjectReads.length > 0 && fnFacts.calls.every((c) => c.verified.has(AUTHENTICATED) || c.postChecked || !callUsesRequest(c));
 }
 
