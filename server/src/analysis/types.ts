@@ -69,4 +69,6 @@ export interface AnalysisResult {
   /** Set when the file could not be analysed at all (too large, binary...). */
   skipped?: string;
   lines: number;
+  /** Findings left out by the per-line / per-file caps (MAX_FINDINGS_PER_LINE, _PER_FILE). */
+  truncated?: number;
 }

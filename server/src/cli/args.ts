@@ -19,6 +19,10 @@ export interface ScanArgs {
   exitZero: boolean;
   progress: boolean;
   jobs?: number;
+  /** --no-cache: neither read nor write the content-hash cache. */
+  noCache?: boolean;
+  /** --cache-dir DIR (default: .dynamo-guard-cache in the project root). */
+  cacheDir?: string;
 }
 
 export interface RulesArgs {
@@ -103,8 +107,12 @@ function parseScan(args: string[]): Command {
     'exit-zero': { type: 'boolean' },
     'no-progress': { type: 'boolean' },
     jobs: { type: 'string', short: 'j' },
+    'no-cache': { type: 'boolean' },
+    'cache-dir': { type: 'string' },
   });
   if (values.help) return { command: 'help', topic: 'scan' };
+  const cacheDir = values['cache-dir'] as string | undefined;
+  if (cacheDir === '') throw new UsageError('--cache-dir needs a directory name');
   let jobs: number | undefined;
   if (values.jobs !== undefined) {
     const text = String(values.jobs);
@@ -128,6 +136,8 @@ function parseScan(args: string[]): Command {
     exitZero: values['exit-zero'] === true,
     progress: values['no-progress'] !== true,
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(values['no-cache'] === true ? { noCache: true } : {}),
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
   };
 }
 

@@ -53,7 +53,9 @@ export function cliMain(argv: string[] = process.argv.slice(2)): void {
   // `dynamo-guard scan | head` closes stdout early; that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    // ENOSPC, EIO...: the report is lost; say so plainly and fail (exit 2), without a stack trace.
+    process.stderr.write(`dynamo-guard: error: cannot write the report to standard output: ${e.message}\n`);
+    process.exit(2);
   });
   void run(argv, io).then((code) => {
     process.exitCode = code;

@@ -142,6 +142,8 @@ export function settingsFromPyproject(text: string, file: string, warnings: stri
   return mapped;
 }
 
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 /** Nearest pyproject.toml at or above `dir` that has a `[tool.dynamo-guard]` table, up to `stopAt`. */
 export function findPyproject(dir: string, stopAt?: string): string | undefined {
   let cur = path.resolve(dir);
@@ -149,7 +151,8 @@ export function findPyproject(dir: string, stopAt?: string): string | undefined 
   for (;;) {
     const candidate = path.join(cur, 'pyproject.toml');
     try {
-      if (fs.statSync(candidate).isFile() && /\[tool\.dynamo-guard\]|\[tool\."dynamo-guard"\]/.test(fs.readFileSync(candidate, 'utf8'))) {
+      const stat = fs.statSync(candidate);
+      if (stat.isFile() && stat.size <= MAX_CONFIG_BYTES && /\[tool\.dynamo-guard\]|\[tool\."dynamo-guard"\]/.test(fs.readFileSync(candidate, 'utf8'))) {
         return candidate;
       }
     } catch {
@@ -173,8 +176,13 @@ export function loadConfig(
   if (!file) return { settings, warnings };
   let text: string;
   try {
+    // A FIFO would block the read forever and a device (/dev/zero) never ends: regular files only.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new ConfigError('not a regular file', file);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`, file);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   const section = settingsFromPyproject(text, file, warnings);
