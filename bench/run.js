@@ -20,7 +20,7 @@ if (unknown.length) {
 ensureCorpus();
 
 const steps = [
-  ['latency', [path.join(__dirname, 'latency.js'), ...(quick ? ['--iterations', '60', '--full-iterations', '5', '--warmup-edits', '5'] : [])]],
+  ['latency', [path.join(__dirname, 'latency.js'), ...(quick ? ['--iterations', '60', '--sizes', '3700'] : [])]],
   ['throughput', [path.join(__dirname, 'throughput.js'), ...(quick ? ['--jobs', '1'] : [])]],
 ];
 let failed = 0;

@@ -30,21 +30,31 @@ let cacheFlags = true;
 const BARE = path.join(__dirname, 'bare-parse.js');
 
 function parseArgs(argv) {
-  const opts = { million: true, jobsRss: [1, 2, 4], stdlib: undefined };
+  const opts = { million: true, jobsRss: [1, 2, 4], stdlib: undefined, copies: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--skip-million') opts.million = false;
     else if (a === '--jobs-rss') opts.jobsRss = String(argv[++i]).split(',').map(Number);
     else if (a === '--stdlib') opts.stdlib = argv[++i];
     else if (a === '--cli') CLI = path.resolve(argv[++i]);
+    else if (a === '--copies') opts.copies = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
 }
 
-function stdlibDir() {
+/**
+ * The standard library's top-level modules (*.py directly in sysconfig's stdlib: ~170 files,
+ * ~130k lines on CPython 3.11), copied to a temporary dir so neither run writes near them. The
+ * whole tree (tests, idlelib...) is ~6x larger and takes minutes per run on a shared machine.
+ */
+function stdlibSample() {
   const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+  if (r.status !== 0) return undefined;
+  const src = r.stdout.trim();
+  const dst = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-bench-stdlib-'));
+  for (const f of fs.readdirSync(src)) if (f.endsWith('.py') && fs.statSync(path.join(src, f)).isFile()) fs.copyFileSync(path.join(src, f), path.join(dst, f));
+  return dst;
 }
 
 /** Sum of VmRSS over `pid` and its descendants (Linux /proc), in KB. */
@@ -137,9 +147,9 @@ async function corpusFigures(name, dir) {
   }
 }
 
-function copyMillion(src) {
+function copyMillion(src, copies) {
   const dst = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-bench-1m-'));
-  for (let i = 0; i < 10; i++) fs.cpSync(src, path.join(dst, `copy${i}`), { recursive: true });
+  for (let i = 0; i < copies; i++) fs.cpSync(src, path.join(dst, `copy${i}`), { recursive: true });
   return dst;
 }
 
@@ -158,7 +168,8 @@ async function main() {
   results.startup = { versionMedianMs: round(startups[7]), bareNodeMedianMs: round(node[7]) };
   console.log(`start-up: dynamo-guard --version median ${results.startup.versionMedianMs} ms (node -e 0: ${results.startup.bareNodeMedianMs} ms)`);
 
-  const stdlib = opts.stdlib ?? stdlibDir();
+  const sample = opts.stdlib ? undefined : stdlibSample();
+  const stdlib = opts.stdlib ?? sample;
   const corpora = [...(stdlib ? [['stdlib', stdlib]] : []), ['dynamodb', path.join(CORPUS_DIR, 'app')]];
   for (const [name, dir] of corpora) {
     const f = await corpusFigures(name, dir);
@@ -167,17 +178,18 @@ async function main() {
   }
 
   if (opts.million) {
-    const dir = copyMillion(path.join(CORPUS_DIR, 'app'));
+    const dir = copyMillion(path.join(CORPUS_DIR, 'app'), opts.copies);
     try {
       for (const jobs of opts.jobsRss) {
         const r = await scan(dir, ['--jobs', String(jobs), '--no-cache']);
         results.million.push({ jobs, lines: r.lines, wallMs: round(r.wallMs), peakRssMb: round(r.peakRssMb) });
-        console.log(`1M lines (${r.lines}), --jobs ${jobs}: ${round(r.wallMs / 1000, 1)} s, peak RSS (process tree) ${round(r.peakRssMb)} MB`);
+        console.log(`${r.lines} lines, --jobs ${jobs}: ${round(r.wallMs / 1000, 1)} s, peak RSS (process tree) ${round(r.peakRssMb)} MB`);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (sample) fs.rmSync(sample, { recursive: true, force: true });
   results.cli = CLI;
   if (CLI === path.join(ROOT, 'bin', 'dynamo-guard.js')) writeResult('scale.json', results);
   else console.log(JSON.stringify(results));

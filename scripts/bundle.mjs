@@ -28,9 +28,42 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__import_meta_url' },
 };
 
+// The web extension (vscode.dev, github.dev; package.json `browser`): the same server in a web
+// worker, with the Node modules it imports replaced by server/src/browser's (a connection over
+// postMessage, the workspace files the client sent as `fs`, file URLs, SHA-256 for SARIF
+// fingerprints, the wasm located by URL) and path-browserify. The analyzer itself is not forked.
+const browserSource = (file) => path.join(root, 'server', 'src', 'browser', file);
+const browserSubstitutes = new Map([
+  ['vscode-languageserver/node', browserSource('connection.ts')],
+  ['fs', browserSource('fs.ts')],
+  ['url', browserSource('url.ts')],
+  ['crypto', browserSource('crypto.ts')],
+  ['path', path.join(root, 'node_modules', 'path-browserify', 'index.js')],
+]);
+const nodePlatform = path.join(root, 'server', 'src', 'analysis', 'platform.ts');
+const substituteNodeModules = {
+  name: 'substitute-node-modules',
+  setup(build) {
+    build.onResolve({ filter: /^(vscode-languageserver\/node|fs|url|path|crypto)$/ }, (args) => ({ path: browserSubstitutes.get(args.path) }));
+    build.onResolve({ filter: /[\\/]platform$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path) + '.ts' === nodePlatform ? { path: browserSource('platform.ts') } : undefined);
+  },
+};
+const browserOptions = {
+  platform: 'browser',
+  format: 'cjs',
+  target: 'es2022',
+  // web-tree-sitter reads these only on Node; the worker gives it the wasm URLs explicitly.
+  external: ['module', 'fs/promises'],
+  // cli/version.ts looks for package.json from __dirname; in the worker it finds none ("0.0.0").
+  define: { 'import.meta.url': 'undefined', __dirname: '"/"' },
+};
+
 const entries = [
   { name: 'extension', entry: 'client/src/extension.ts', out: 'dist/extension.js', options: { external: ['vscode'] } },
   { name: 'server', entry: 'server/src/server.ts', out: 'dist/server.js', options: importMetaUrl },
+  { name: 'browser extension', entry: 'client/src/browserExtension.ts', out: 'dist/browser/extension.js', options: { ...browserOptions, external: ['vscode'] } },
+  { name: 'browser server', entry: 'server/src/browser/server.ts', out: 'dist/browser/server.js', options: { ...browserOptions, format: 'iife', plugins: [substituteNodeModules] } },
 ];
 for (const { name, entry } of entries) {
   if (!fs.existsSync(path.join(root, entry))) fail(`the ${name} entry point ${entry} does not exist`);
@@ -39,6 +72,7 @@ for (const { name, entry } of entries) {
 const assets = [
   'node_modules/web-tree-sitter/tree-sitter.wasm',
   'node_modules/tree-sitter-python/tree-sitter-python.wasm',
+  'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
 ];
 for (const asset of assets) {
   if (!fs.existsSync(path.join(root, asset))) fail(`${asset} is missing; run npm ci`);
@@ -65,7 +99,6 @@ fs.rmSync(dist, { recursive: true, force: true });
 const results = await Promise.all(
   entries.map(({ entry, out, options }) =>
     esbuild.build({
-      ...options,
       absWorkingDir: root,
       entryPoints: [entry],
       outfile: out,
@@ -73,7 +106,8 @@ const results = await Promise.all(
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      plugins: [serverOutToSource],
+      ...options,
+      plugins: [serverOutToSource, ...(options.plugins ?? [])],
       // Not minified: stack traces in the output channel stay readable, and the .vsix is zipped.
       minify: false,
       sourcemap: 'linked',
@@ -95,7 +129,7 @@ if (pages.length === 0) console.warn(`bundle: warning: no rule pages in ${rel(ru
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 for (const result of results) {
   for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
-    if (!file.endsWith('.map')) console.log(`${file.padEnd(28)} ${kb(bytes)}`);
+    if (!file.endsWith('.map')) console.log(`${file.padEnd(30)} ${kb(bytes)}`);
   }
 }
 for (const asset of assets) {

@@ -1,75 +1,41 @@
-// The VS Code side of DynamoGuard: start the language server, register the few commands and the
-// language status item. Everything about Python analysis lives in the server; keep this file thin.
+// The desktop VS Code side of DynamoGuard: start the Node language server over IPC. The lifecycle,
+// commands and language status item are shared with the web extension (browserExtension.ts) in
+// session.ts. Everything about Python analysis lives in the server; keep this file thin.
 
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
+  type ErrorHandler,
   type LanguageClientOptions,
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Commands, Names, type ShowDocumentationArgs } from '../../server/out/protocol';
-import { scanWorkspace } from './scanWorkspace';
-import { StatusItem } from './status';
+import { Names, Notifications } from '../../server/out/protocol';
+import { CLIENT_ID, CLIENT_NAME, ClientSession } from './session';
 
-const CLIENT_ID = 'dynamoGuard';
-const CLIENT_NAME = 'DynamoGuard';
-const RESTART_COMMAND = 'dynamoGuard.restartServer';
-
-let client: LanguageClient | undefined;
+let session: ClientSession | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel(CLIENT_NAME);
-  const status = new StatusItem();
-  context.subscriptions.push(output, status);
-
   const serverModule = resolveServerModule(context);
-  output.appendLine(`Server module: ${serverModule}`);
   // One watcher for the extension's lifetime: clients come and go on restart, the watcher stays.
   const pyprojectWatcher = vscode.workspace.createFileSystemWatcher('**/pyproject.toml');
   context.subscriptions.push(pyprojectWatcher);
-
-  // vscode-languageclient 9 has no restart(), and a client whose start failed cannot be started
-  // again: (re)starting always means a fresh client.
-  const start = async (): Promise<void> => {
-    await stopClient();
-    client = createClient(serverModule, pyprojectWatcher, output);
-    status.attach(client);
-    try {
-      await client.start();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      output.appendLine(`The DynamoGuard server failed to start: ${message}`);
-      status.setError(message);
-      void vscode.window.showErrorMessage(`DynamoGuard: the server failed to start (${message}).`, 'Show Output')
-        .then((choice) => choice && output.show(true));
-    }
-  };
-
+  session = new ClientSession(context, {
+    platform: 'node',
+    create: (output, errorHandler) => createClient(serverModule, pyprojectWatcher, output, errorHandler),
+  });
+  session.output.appendLine(`Server module: ${serverModule}`);
+  session.registerCommands();
+  // Restricted Mode limits end when the user trusts the workspace.
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
-    vscode.commands.registerCommand(Commands.scanWorkspace, () => (client ? scanWorkspace(client, output) : undefined)),
-    vscode.commands.registerCommand(Commands.showDocumentation, (args?: ShowDocumentationArgs) => showDocumentation(args)),
-    vscode.commands.registerCommand(RESTART_COMMAND, () => {
-      output.appendLine('Restarting the server.');
-      return start();
-    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void session?.current?.sendNotification(Notifications.trust, { trusted: true })),
   );
-
-  await start();
+  await session.start();
 }
 
-export function deactivate(): Promise<void> {
-  return stopClient();
-}
-
-async function stopClient(): Promise<void> {
-  const stopping = client;
-  client = undefined;
-  // stop() throws unless the client is running; a failed or starting client only needs disposing.
-  if (stopping?.isRunning()) await stopping.stop();
-  else await stopping?.dispose().catch(() => undefined);
+export function deactivate(): Promise<void> | undefined {
+  return session?.stop();
 }
 
 /**
@@ -83,7 +49,7 @@ function resolveServerModule(context: vscode.ExtensionContext): string {
   return order.find((p) => fs.existsSync(p)) ?? bundled;
 }
 
-function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemWatcher, output: vscode.OutputChannel): LanguageClient {
+function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemWatcher, output: vscode.OutputChannel, errorHandler: ErrorHandler): LanguageClient {
   // IPC rather than stdio: the server runs in a forked Node (VS Code's own, no node on PATH needed)
   // and a stray console.log anywhere in the analyzer cannot corrupt the JSON-RPC stream, because
   // messages travel over the IPC channel instead of stdout. Other editors use `--stdio`.
@@ -107,31 +73,9 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    // Read at every (re)start: an untrusted workspace gets the server's Restricted Mode limits.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    errorHandler,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
-}
-
-/** Opens a rule's markdown page (the server sends its file:// URI in code actions and hovers). */
-async function showDocumentation(args?: ShowDocumentationArgs): Promise<void> {
-  if (!args?.uri) {
-    void vscode.window.showWarningMessage('DynamoGuard: no documentation page was given.');
-    return;
-  }
-  const uri = vscode.Uri.parse(args.uri);
-  if (uri.scheme === 'http' || uri.scheme === 'https') {
-    await vscode.env.openExternal(uri);
-    return;
-  }
-  try {
-    await vscode.workspace.fs.stat(uri);
-  } catch {
-    void vscode.window.showWarningMessage(`DynamoGuard: no documentation page for ${args.rule} at ${uri.fsPath}.`);
-    return;
-  }
-  try {
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
-  } catch {
-    // The built-in markdown extension can be disabled; the raw page is still readable.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-  }
 }

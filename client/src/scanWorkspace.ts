@@ -1,9 +1,8 @@
 // "DynamoGuard: Scan Workspace": the server walks every folder and publishes diagnostics for files
 // that are not open; the client only shows progress and the summary.
 
-import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { type LanguageClient, NotificationType, RequestType } from 'vscode-languageclient/node';
+import { type BaseLanguageClient, NotificationType, RequestType } from 'vscode-languageclient';
 import {
   Notifications,
   Requests,
@@ -15,17 +14,19 @@ import { plural } from './status';
 
 const scanRequest = new RequestType<ScanWorkspaceParams, ScanWorkspaceResult, void>(Requests.scanWorkspace);
 const progressNotification = new NotificationType<ScanProgressParams>(Notifications.scanProgress);
+/** Scan ids only need to be unique within this window (Node's crypto is not there in the browser). */
+let scanCount = 0;
 
 /**
  * Resolves with the server's result (undefined when cancelled or failed) as soon as the scan ends:
  * the summary message is not awaited, so callers such as tests do not wait for a click.
  */
-export async function scanWorkspace(client: LanguageClient, output: vscode.OutputChannel): Promise<ScanWorkspaceResult | undefined> {
+export async function scanWorkspace(client: BaseLanguageClient, output: vscode.OutputChannel): Promise<ScanWorkspaceResult | undefined> {
   if (!client.isRunning()) {
     void vscode.window.showWarningMessage('DynamoGuard: the server is not running; see the output.');
     return undefined;
   }
-  const id = randomUUID();
+  const id = `scan-${Date.now()}-${++scanCount}`;
   const options = { location: vscode.ProgressLocation.Notification, title: 'DynamoGuard: scanning workspace', cancellable: true };
   return vscode.window.withProgress(options, async (progress, token) => {
     let reportedPercent = 0;

@@ -1,7 +1,7 @@
 // The "{}" language status entry for Python files: server state plus the active file's findings.
 
 import * as vscode from 'vscode';
-import { type LanguageClient, NotificationType, State } from 'vscode-languageclient/node';
+import { type BaseLanguageClient, NotificationType, State } from 'vscode-languageclient';
 import { Commands, Notifications, type StatusParams } from '../../server/out/protocol';
 
 const statusNotification = new NotificationType<StatusParams>(Notifications.status);
@@ -28,7 +28,7 @@ export class StatusItem implements vscode.Disposable {
   }
 
   /** Follow a (new) client: its state changes and its status notifications. */
-  attach(client: LanguageClient): void {
+  attach(client: BaseLanguageClient): void {
     this.detach();
     this.byUri.clear();
     this.setState('starting');

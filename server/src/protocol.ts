@@ -46,7 +46,13 @@ export const Notifications = {
   scanProgress: 'dynamoGuard/scanProgress',
   /** Server -> client: counts for the language status item. */
   status: 'dynamoGuard/status',
+  /** Client -> server: the workspace trust changed (Restricted Mode limits on or off). */
+  trust: 'dynamoGuard/trust',
 } as const;
+
+export interface TrustParams {
+  trusted: boolean;
+}
 
 export interface ScanWorkspaceParams {
   /** Opaque id echoed in progress notifications. */
@@ -80,4 +86,63 @@ export interface ShowDocumentationArgs {
   rule: string;
   /** file:// URI of the bundled markdown page. */
   uri: string;
+}
+
+/** One workspace file the browser client read through vscode.workspace.fs. */
+export interface WorkspaceFileContent {
+  /** file: URI (the browser client maps other schemes to file: URIs; see client/src/browserUris). */
+  uri: string;
+  text: string;
+}
+
+/**
+ * `initializationOptions` of the web worker server (vscode.dev, github.dev): a worker has no disk
+ * and may run from a blob: URL, so the client says where the extension's assets are and sends
+ * the workspace's Python files and pyproject.toml files it could read.
+ */
+export interface BrowserInitializationOptions {
+  settings?: unknown;
+  assets: {
+    'tree-sitter.wasm': string;
+    'tree-sitter-python.wasm': string;
+    ruleDocs?: string;
+  };
+  files?: WorkspaceFileContent[];
+}
+
+/** Editor commands answered by the server (Export SARIF, Show debug info). */
+export const EditorRequests = {
+  /** Client -> server: scan the workspace (as `scanWorkspace`) and return the findings as SARIF 2.1.0. */
+  exportSarif: 'dynamoGuard/exportSarif',
+  /** Client -> server: versions, settings sources, index state, open documents, timings. */
+  debugInfo: 'dynamoGuard/debugInfo',
+} as const;
+
+export const EditorCommands = {
+  fixAll: 'dynamoGuard.fixAll',
+  exportSarif: 'dynamoGuard.exportSarif',
+  showDebugInfo: 'dynamoGuard.showDebugInfo',
+} as const;
+
+export interface ExportSarifParams extends ScanWorkspaceParams {}
+
+export interface ExportSarifResult extends ScanWorkspaceResult {
+  /** The SARIF 2.1.0 log, as the CLI's `--format sarif` writes it. */
+  sarif: string;
+  /** Directory the SARIF paths are relative to (`%SRCROOT%`). */
+  root: string;
+}
+
+export interface DebugInfo {
+  server: { version: string; runtime: string; platform: string; uptimeMs: number; pid?: number };
+  rules: number;
+  folders: Array<{
+    uri: string;
+    /** Where the folder's settings come from: `editor` and/or a pyproject.toml path. */
+    sources: string[];
+    settings: DynamoGuardSettings;
+  }>;
+  index: { modules: number; version: number; building: boolean; lastBuildMs?: number };
+  documents: Array<{ uri: string; version: number; findings?: number; lastAnalysisMs?: number }>;
+  scan?: { lastDurationMs: number; files: number; findings: number };
 }

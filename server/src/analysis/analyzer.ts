@@ -1,11 +1,12 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
-import { computeFacts } from './model/engine';
+import { infraReady } from './infra/languages';
+import { computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
+import { ruleDocsDirectory } from './platform';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
@@ -21,11 +22,7 @@ export function ruleDocUrl(code: string): string {
 
 /** The rule page shipped with this build (bundle: dist/docs/rules, dev: <repo>/docs/rules). */
 export function ruleDocPath(code: string): string {
-  const candidates = [path.join(__dirname, 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', 'docs', 'rules')];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('fs') as typeof import('fs');
-  const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
-  return path.join(dir, `${code}.md`);
+  return `${ruleDocsDirectory()}/${code}.md`;
 }
 
 /** At most this many findings are reported on one line, and in one file. */
@@ -38,6 +35,8 @@ export interface AnalyzeOptions {
   workspace?: WorkspaceIndex;
   /** Absolute path of the file, used to resolve relative imports through the workspace index. */
   path?: string;
+  /** Work limits of the analysis (defaults: engine.ts DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -48,7 +47,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
@@ -69,13 +71,22 @@ export class Analyzer {
   }
 
   analyzeDocument(doc: PyDocument, options: AnalyzeOptions = {}): AnalysisResult {
+    return drain(this.analyzeSteps(doc, options));
+  }
+
+  /**
+   * analyzeDocument in steps (it yields between functions): the language server drives it in
+   * time slices and drops it when a newer edit makes it stale. Plain JS, no Node-only API, so it
+   * runs the same in a web worker.
+   */
+  *analyzeSteps(doc: PyDocument, options: AnalyzeOptions = {}): Generator<void, AnalysisResult> {
     const settings = options.settings ?? DEFAULT_SETTINGS;
     const lines = countLines(doc.text);
     const tooBig = checkText(doc.text, settings.maxFileSizeKb);
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = computeFacts(doc, settings, options.workspace, options.path);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
     // Caps so that generated or hostile code (50,000 implicitly concatenated strings on one line)
     // yields a readable report and bounded work; `truncated` says how much was left out.
@@ -117,14 +128,18 @@ export class Analyzer {
       dropped += findings.length - MAX_FINDINGS_PER_FILE;
       findings.length = MAX_FINDINGS_PER_FILE;
     }
-    return dropped > 0 ? { findings, lines, truncated: dropped } : { findings, lines };
+    const result: AnalysisResult = { findings, lines, work: facts.work };
+    if (facts.errors.length) result.errors = facts.errors;
+    if (dropped > 0) result.truncated = dropped;
+    return result;
   }
 
   /**
    * Apply every safe fix, re-analysing between rounds (ESLint's multipass) so fixes that touch
-   * the same lines (imports, the same call) never collide. Returns the new text.
+   * the same lines (imports, the same call) never collide. Returns the new text. `unsafe` also
+   * applies fixes not marked safe (the CLI's --unsafe-fixes; never the editor's fix-all).
    */
-  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10): { text: string; fixed: number } {
+  fixAll(text: string, options: AnalyzeOptions = {}, maxPasses = 10, unsafe = false): { text: string; fixed: number } {
     let current = text;
     let fixed = 0;
     const seen = new Set<string>([text]);
@@ -134,7 +149,8 @@ export class Analyzer {
       // pass, on re-analysed text (two fixes adding the same import merge that way).
       const taken: TextEdit[] = [];
       for (const finding of result.findings) {
-        const fix = finding.fixes.find((f) => f.safe && f.isPreferred) ?? finding.fixes.find((f) => f.safe);
+        const allowed = (f: { safe: boolean }) => f.safe || unsafe;
+        const fix = finding.fixes.find((f) => allowed(f) && f.isPreferred) ?? finding.fixes.find(allowed);
         if (!fix || fix.edits.length === 0) continue;
         if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
         taken.push(...fix.edits);

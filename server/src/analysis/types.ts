@@ -71,4 +71,11 @@ export interface AnalysisResult {
   lines: number;
   /** Findings left out by the per-line / per-file caps (MAX_FINDINGS_PER_LINE, _PER_FILE). */
   truncated?: number;
+  /**
+   * The file was analysed, but not all of it: a function went over the analysis budget. Its
+   * findings are those of the rest of the file; the CLI lists these under `errors`.
+   */
+  errors?: string[];
+  /** Interpreter steps spent (the budget's unit): a size-independent measure of work for tests and benchmarks. */
+  work?: number;
 }

@@ -14,6 +14,8 @@ export type FileOutcome =
       lines: number;
       /** Trimmed text of each finding's first line (same order), for SARIF fingerprints. */
       lineTexts: string[];
+      /** Parts of the file that could not be analysed (budget exceeded): reported under `errors`. */
+      errors?: string[];
     }
   | {
       file: string;
@@ -81,7 +83,8 @@ export async function analyzeFile(
   const hit = cache ? cacheGet<FileOutcome>(cache.config, key) : undefined;
   if (hit?.ok) return { ...hit, file };
   const outcome = analyzeText(analyzer, file, source.text, settings, workspace, withFixes);
-  if (cache && outcome.ok) cachePut(cache.config, key, outcome);
+  // A partial analysis (time budget) depends on the machine's load: never reuse it.
+  if (cache && outcome.ok && !outcome.errors?.length) cachePut(cache.config, key, outcome);
   return outcome;
 }
 
@@ -102,7 +105,7 @@ function analyzeText(analyzer: Analyzer, file: string, text: string, settings: D
       rule: f.rule, name: f.name, severity: f.severity, message: f.message, range: f.range, related: f.related,
       fixes: withFixes ? f.fixes : [],
     }));
-    return { file, ok: true, findings, lines: result.lines, lineTexts };
+    return { file, ok: true, findings, lines: result.lines, lineTexts, ...(result.errors ? { errors: result.errors } : {}) };
   } catch (e) {
     // A bug in one rule must not lose the rest of the report; show it as this file's error.
     const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;

@@ -4,7 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { UsageError } from './errors';
 
-export type ScanFormat = 'text' | 'json' | 'sarif';
+export type ScanFormat = 'text' | 'json' | 'sarif' | 'github';
 export type CatalogFormat = 'text' | 'json';
 
 export interface ScanArgs {
@@ -19,6 +19,15 @@ export interface ScanArgs {
   exitZero: boolean;
   progress: boolean;
   jobs?: number;
+  /** Apply safe fixes in place (--fix), also the unsafe ones (--unsafe-fixes). */
+  fix: boolean;
+  unsafeFixes: boolean;
+  /** Print the fixes as a unified diff instead of writing them. */
+  diff: boolean;
+  /** Name of the source read from stdin (PATH `-`). */
+  stdinFilename?: string;
+  baseline?: string;
+  writeBaseline?: string;
   /** --no-cache: neither read nor write the content-hash cache. */
   noCache?: boolean;
   /** --cache-dir DIR (default: .dynamo-guard-cache in the project root). */
@@ -107,6 +116,12 @@ function parseScan(args: string[]): Command {
     'exit-zero': { type: 'boolean' },
     'no-progress': { type: 'boolean' },
     jobs: { type: 'string', short: 'j' },
+    fix: { type: 'boolean' },
+    'unsafe-fixes': { type: 'boolean' },
+    diff: { type: 'boolean' },
+    'stdin-filename': { type: 'string' },
+    baseline: { type: 'string' },
+    'write-baseline': { type: 'string' },
     'no-cache': { type: 'boolean' },
     'cache-dir': { type: 'string' },
   });
@@ -123,12 +138,22 @@ function parseScan(args: string[]): Command {
   const config = values.config as string | undefined;
   if (output === '') throw new UsageError('--output needs a file name');
   if (config === '') throw new UsageError('--config needs a file name');
+  for (const flag of ['stdin-filename', 'baseline', 'write-baseline'] as const) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a file name`);
+  }
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  if (paths.includes('-') && paths.length > 1) throw new UsageError('"-" (read the source from stdin) cannot be combined with other paths');
+  const fix = values.fix === true || values['unsafe-fixes'] === true;
+  if (values.diff === true && values.fix === true) throw new UsageError('--diff shows the fixes without applying them: use either --fix or --diff');
+  const stdinFilename = values['stdin-filename'] as string | undefined;
+  const baseline = values.baseline as string | undefined;
+  const writeBaseline = values['write-baseline'] as string | undefined;
   const select = codeList(values.select);
   const ignore = codeList(values.ignore);
   return {
     command: 'scan',
-    paths: positionals.length > 0 ? positionals : ['.'],
-    format: oneOf(values.format as string | undefined, ['text', 'json', 'sarif'] as const, '--format', 'text'),
+    paths,
+    format: oneOf(values.format as string | undefined, ['text', 'json', 'sarif', 'github'] as const, '--format', 'text'),
     ...(output !== undefined ? { output } : {}),
     ...(select !== undefined ? { select } : {}),
     ...(ignore !== undefined ? { ignore } : {}),
@@ -136,6 +161,14 @@ function parseScan(args: string[]): Command {
     exitZero: values['exit-zero'] === true,
     progress: values['no-progress'] !== true,
     ...(jobs !== undefined ? { jobs } : {}),
+    // --unsafe-fixes alone (Ruff's habit) means "fix, including the unsafe ones"; with --diff it
+    // widens the diff instead of writing.
+    fix: fix && values.diff !== true,
+    unsafeFixes: values['unsafe-fixes'] === true,
+    diff: values.diff === true,
+    ...(stdinFilename !== undefined ? { stdinFilename } : {}),
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(writeBaseline !== undefined ? { writeBaseline } : {}),
     ...(values['no-cache'] === true ? { noCache: true } : {}),
     ...(cacheDir !== undefined ? { cacheDir } : {}),
   };

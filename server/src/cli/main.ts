@@ -4,7 +4,9 @@ import { ConfigError } from '../analysis';
 import { parseCommandLine } from './args';
 import { explain, rulesJson, rulesText } from './catalog';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { runIam } from './iam';
 import { runScan, type CliIo } from './scan';
+import { runStdin } from './stdin';
 import { EXPLAIN_HELP, MAIN_HELP, RULES_HELP, SCAN_HELP } from './usage';
 import { packageVersion } from './version';
 
@@ -15,6 +17,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(MAIN_HELP);
       return EXIT_USAGE;
     }
+    if (argv[0] === 'iam') return await runIam(argv.slice(1), io);
     const cmd = parseCommandLine(argv);
     switch (cmd.command) {
       case 'version':
@@ -30,7 +33,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(explain(cmd.code));
         return EXIT_OK;
       case 'scan':
-        return await runScan(cmd, io);
+        return await (cmd.paths[0] === '-' ? runStdin(cmd, io) : runScan(cmd, io));
     }
   } catch (e) {
     if (e instanceof UsageError) {

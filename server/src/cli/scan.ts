@@ -6,13 +6,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { ConfigError, type ModuleSummary } from '../analysis';
+import { ConfigError, InMemoryWorkspaceIndex, type ModuleSummary } from '../analysis';
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
 import type { FileOutcome } from './analyzeFile';
+import { infraReported } from './infraFindings';
 import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { applyBaselineOptions } from './baseline';
 import { prepareCacheDir } from './cache';
+import { applyFixOptions } from './fix';
+import { toGithub } from './github';
 import { AnalysisPool, budgetsFrom, type PoolTask } from './pool';
 import { projectRoot } from './project';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
@@ -97,11 +101,22 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   // the memory or time budget) costs only the file it was analysing (see pool.ts).
   const pool = new AnalysisPool(jobs, budgetsFrom(io.env), cacheDir);
   let outcomes: FileOutcome[];
+  let indexData: Array<[string, ModuleSummary]>;
   try {
-    outcomes = await analyzeAll(pool, indexTasks, tasks, [root], shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? io.stderr : undefined);
+    ({ outcomes, indexData } = await analyzeAll(pool, indexTasks, tasks, [root], shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? io.stderr : undefined));
   } finally {
     pool.close();
   }
+
+  // --fix / --diff re-analyse here, with the same index.
+  let workspace: InMemoryWorkspaceIndex | undefined;
+  if (args.fix || args.diff) {
+    workspace = new InMemoryWorkspaceIndex([root]);
+    for (const [file, summary] of indexData) workspace.set(file, summary);
+  }
+  const fixed = await applyFixOptions(outcomes, (f) => resolver.forFile(f).settings, workspace, display, args, io);
+  if (fixed.exit !== undefined) return fixed.exit;
+  outcomes = fixed.outcomes;
 
 
   const findings: ReportedFinding[] = [];
@@ -115,8 +130,11 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     }
     fileCount++;
     lineCount += outcome.lines;
+    for (const message of outcome.errors ?? []) errors.push({ path: rel, message });
     outcome.findings.forEach((finding, i) => findings.push({ path: rel, finding, lineText: outcome.lineTexts[i] ?? '' }));
   }
+  // Infrastructure templates: DG601 is anchored on the policy statement (cli/infraFindings.ts).
+  findings.push(...(await infraReported(files, args.paths.map((p) => path.resolve(io.cwd, p)), (f) => resolver.forFile(f).settings, display)));
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -129,11 +147,12 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     durationMs: Math.round(performance.now() - started),
     errors,
   };
+  applyBaselineOptions(report, args, io.stderr);
   writeReport(report, args, io);
-  // A file that could not be checked because of a bug or a broken configuration must not pass a
-  // CI gate silently (CLI.md), whatever --exit-zero says.
-  if (broken.size > 0 || outcomes.some((o) => !o.ok && o.internal)) return EXIT_USAGE;
-  return findings.length > 0 && !args.exitZero ? EXIT_FINDINGS : EXIT_OK;
+  // A file that could not be checked because of a bug, a budget or a broken configuration must
+  // not pass a CI gate silently (CLI.md), whatever --exit-zero says.
+  if (broken.size > 0 || outcomes.some((o) => (!o.ok && o.internal) || (o.ok && o.errors?.length))) return EXIT_USAGE;
+  return report.findings.length > 0 && !args.exitZero && args.writeBaseline === undefined ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function isDir(p: string): boolean {
@@ -159,7 +178,13 @@ async function projectTasks(root: string, scanned: readonly PoolTask[], resolver
 }
 
 /** The two passes: summaries for the cross-file index, then analysis with it. */
-async function analyzeAll(pool: AnalysisPool, indexTasks: readonly PoolTask[], tasks: readonly PoolTask[], roots: string[], progressTo: NodeJS.WriteStream | undefined): Promise<FileOutcome[]> {
+async function analyzeAll(
+  pool: AnalysisPool,
+  indexTasks: readonly PoolTask[],
+  tasks: readonly PoolTask[],
+  roots: string[],
+  progressTo: NodeJS.WriteStream | undefined,
+): Promise<{ outcomes: FileOutcome[]; indexData: Array<[string, ModuleSummary]> }> {
   const summaries = await pool.summarize(indexTasks);
   const indexData: Array<[string, ModuleSummary]> = [];
   indexTasks.forEach((t, i) => {
@@ -171,13 +196,13 @@ async function analyzeAll(pool: AnalysisPool, indexTasks: readonly PoolTask[], t
   pool.setIndex({ roots, summaries: indexData, hash });
   const progress: Progress = progressTo ? createProgress(tasks.length, progressTo) : NO_PROGRESS;
   try {
-    return await pool.analyze(tasks, () => progress.tick());
+    return { outcomes: await pool.analyze(tasks, () => progress.tick()), indexData };
   } finally {
     progress.done();
   }
 }
 
-function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
+export function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
   const toFile = args.output !== undefined;
   let body: string;
   switch (args.format) {
@@ -186,6 +211,9 @@ function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
       break;
     case 'sarif':
       body = toSarif(report, ruleMetas());
+      break;
+    case 'github':
+      body = toGithub(report);
       break;
     default:
       body = toText(report, toFile ? undefined : pickColors(io.stdout, io.env));

@@ -14,11 +14,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
-/** Round-tripped by clients that support `data`; code actions match findings by rule and range anyway. */
+/**
+ * Round-tripped by clients that support `data`; code actions match findings by rule and range
+ * anyway. Nothing about fixes here: they are computed only when code actions are requested.
+ */
 export interface DiagnosticData {
   rule: string;
-  /** Number of fixes the finding offers (0: only suppression and documentation). */
-  fixes: number;
 }
 
 export function toDiagnostic(uri: string, f: Finding): Diagnostic {
@@ -29,7 +30,7 @@ export function toDiagnostic(uri: string, f: Finding): Diagnostic {
     code: f.rule,
     codeDescription: { href: ruleDocUrl(f.rule) },
     message: f.message,
-    data: { rule: f.rule, fixes: f.fixes.length } satisfies DiagnosticData,
+    data: { rule: f.rule } satisfies DiagnosticData,
   };
   if (f.related.length > 0) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));

@@ -1,9 +1,10 @@
 // When to analyse an open document and how the results reach the client.
 //
 // - onType: every change (re)starts a per-document debounce timer; a newer change therefore
-//   supersedes analysis that has not started yet, and an analysis that finishes while a newer
-//   change is pending is thrown away. Analysis itself is synchronous and fast, so there is never
-//   anything half-done to interrupt.
+//   supersedes analysis that has not started yet. Analysis runs in time slices (the analyzer
+//   yields between functions) with the message loop turning in between, so no request waits
+//   behind it, and a run that a newer change or settings change made stale is abandoned at its
+//   next slice (what it finished stays in the analyzer's per-function cache).
 // - onSave: analyse on open, on save and when settings change; edits in between keep the last result.
 // - Pull clients ask `textDocument/diagnostic`; the request waits until the debounce settles,
 //   honours cancellation, and answers `unchanged` when the diagnostics equal the previous result.
@@ -11,6 +12,7 @@
 
 import {
   DiagnosticRefreshRequest,
+  DiagnosticSeverity,
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -20,8 +22,9 @@ import {
 } from 'vscode-languageserver/node';
 import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
 import { Notifications, type DynamoGuardSettings, type StatusParams } from '../protocol';
-import { toDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './convert';
 import type { DocumentStore, OpenDocument } from './documents';
+import { heapUsed, Limits, MEMORY_BUDGET_BYTES } from './lifecycle';
 import type { SettingsStore } from './settings';
 
 interface AnalysisRecord {
@@ -55,10 +58,19 @@ export interface DiagnosticsMode {
   refreshSupport: boolean;
 }
 
+/** Longest stretch of analysis between two turns of the message loop. */
+const SLICE_MS = 8;
+
+/** One turn of the event loop (pending I/O and queued messages first); setImmediate is Node-only. */
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+
 interface Outcome {
   findings: Finding[];
   message?: string;
   failed: boolean;
+  /** The analysis was stopped by the time or memory budget: shown as a diagnostic at the top. */
+  overBudget?: boolean;
 }
 
 export class DiagnosticsEngine {
@@ -78,6 +90,7 @@ export class DiagnosticsEngine {
     private readonly settings: SettingsStore,
     private readonly workspace: WorkspaceIndex,
     private readonly mode: DiagnosticsMode,
+    private readonly limits: Limits = new Limits(true),
   ) {}
 
   onOpen(doc: OpenDocument): void {
@@ -167,11 +180,16 @@ export class DiagnosticsEngine {
     if (rec && !rec.failed && rec.version === doc.version && rec.epoch === this.settings.epoch && rec.indexVersion === this.workspace.version) {
       return { doc, version: rec.version, findings: rec.findings, settings: rec.settings };
     }
-    const { settings } = await this.settings.forFile(doc.uri, doc.path);
-    if (this.documents.get(uri) !== doc) return undefined;
-    const version = doc.version;
-    const outcome = this.evaluate(doc, settings);
-    return { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
+    let snap: Snapshot | undefined;
+    // In the document's queue: the parse must never change under a running analysis.
+    await this.enqueue(uri, async () => {
+      const { settings } = await this.settings.forFile(doc.uri, doc.path);
+      if (this.documents.get(uri) !== doc) return;
+      const version = doc.version;
+      const outcome = await this.evaluate(doc, settings, () => this.disposed || this.documents.get(uri) !== doc);
+      if (outcome) snap = { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
+    });
+    return snap;
   }
 
   refresh(): void {
@@ -196,10 +214,14 @@ export class DiagnosticsEngine {
 
   /** Analyse now, after any analysis of the same document already running. */
   private runNow(doc: OpenDocument): Promise<void> {
-    const uri = doc.uri;
+    return this.enqueue(doc.uri, () => this.analyze(doc));
+  }
+
+  /** Run `task` after every task queued for the same document; wakes pulls when it ends. */
+  private enqueue(uri: string, task: () => Promise<void>): Promise<void> {
     const previous = this.inflight.get(uri) ?? Promise.resolve();
     const next: Promise<void> = previous
-      .then(() => this.analyze(doc))
+      .then(task)
       .catch((e: unknown) => this.connection.console.error(`DynamoGuard: analysis of ${uri} failed: ${describe(e)}`))
       .finally(() => {
         if (this.inflight.get(uri) === next) this.inflight.delete(uri);
@@ -219,11 +241,19 @@ export class DiagnosticsEngine {
     const started = performance.now();
     const version = doc.version;
     const indexVersion = this.workspace.version;
-    const outcome = this.evaluate(doc, settings);
+    // In onSave mode edits schedule nothing, so a run they interrupted would never be redone.
+    const stale = () =>
+      this.disposed || this.documents.get(doc.uri) !== doc || this.settings.epoch !== epoch || this.timers.has(doc.uri) ||
+      (doc.version !== version && settings.run !== 'onSave');
+    const outcome = await this.evaluate(doc, settings, stale);
+    // Abandoned: the change or settings change that made it stale has queued its own analysis.
+    if (!outcome) return;
     const durationMs = Math.round(performance.now() - started);
     const prev = this.records.get(doc.uri);
     const findings = outcome.failed ? prev?.findings ?? [] : outcome.findings;
-    const diagnostics = outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
+    const diagnostics = outcome.overBudget
+      ? [budgetDiagnostic(outcome.message!)]
+      : outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
     const key = JSON.stringify(diagnostics);
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
     this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
@@ -238,8 +268,15 @@ export class DiagnosticsEngine {
     } else if (!outcome.message) this.logged.delete(doc.uri);
   }
 
-  /** Run the analyzer on the document's current text. Never throws. */
-  private evaluate(doc: OpenDocument, settings: DynamoGuardSettings): Outcome {
+  /**
+   * Run the analyzer on the document's current text in time slices, giving the message loop a
+   * turn between slices (and once before parsing, so a burst of edits still queued behind the
+   * debounce timer cancels the run before it costs anything). Undefined when `stale()` said to
+   * stop; otherwise never throws.
+   */
+  private async evaluate(doc: OpenDocument, settings: DynamoGuardSettings, stale: () => boolean): Promise<Outcome | undefined> {
+    await nextTurn();
+    if (stale()) return undefined;
     try {
       if (!settings.enable) {
         doc.dropParse();
@@ -251,12 +288,44 @@ export class DiagnosticsEngine {
         doc.dropParse();
         return { findings: [], message: skipped, failed: false };
       }
-      const result = this.analyzer.analyzeDocument(this.documents.parse(doc), {
+      const steps = this.analyzer.analyzeSteps(this.documents.parse(doc), {
         settings,
         workspace: this.workspace,
         ...(doc.path ? { path: doc.path } : {}),
       });
-      return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+      let sliceStart = performance.now();
+      // Time spent analysing (not waiting between slices) and heap growth, against the budget.
+      let spentMs = 0;
+      const heapAtStart = heapUsed();
+      const budgetMs = this.limits.timeBudgetMs;
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          const result = step.value;
+          return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+        }
+        const now = performance.now();
+        const heap = heapAtStart === undefined ? undefined : heapUsed();
+        const over = spentMs + (now - sliceStart) > budgetMs
+          ? `analysis stopped after ${budgetMs} ms (per-file time budget${this.limits.trusted ? '' : ', Restricted Mode'}); no findings for this file`
+          : heap !== undefined && heap - heapAtStart! > MEMORY_BUDGET_BYTES
+            ? `analysis stopped after using ${Math.round((heap - heapAtStart!) / 2 ** 20)} MB (per-file memory budget); no findings for this file`
+            : undefined;
+        if (over) {
+          steps.return(undefined as never);
+          // The tree is fine, but drop it so the memory goes too; the next edit starts afresh.
+          doc.dropParse();
+          return { findings: [], message: over, failed: false, overBudget: true };
+        }
+        if (now - sliceStart < SLICE_MS) continue;
+        spentMs += now - sliceStart;
+        await nextTurn();
+        if (stale()) {
+          steps.return(undefined as never);
+          return undefined;
+        }
+        sliceStart = performance.now();
+      }
     } catch (e) {
       this.connection.console.error(`DynamoGuard: analysis of ${doc.uri} (version ${doc.version}) threw: ${describe(e)}`);
       // The incremental tree may be what is broken: the next analysis starts from the text.
@@ -293,6 +362,16 @@ export class DiagnosticsEngine {
     this.waiters.delete(uri);
     for (const w of [...set]) w();
   }
+}
+
+/** The one diagnostic of a file whose analysis was stopped by a budget (no rule: nothing to fix). */
+function budgetDiagnostic(message: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `DynamoGuard: ${message}`,
+  };
 }
 
 export function describe(e: unknown): string {

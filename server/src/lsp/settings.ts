@@ -40,6 +40,8 @@ export class SettingsStore {
   /** Messages already shown or logged, so a broken pyproject does not nag on every keystroke. */
   private readonly reported = new Set<string>();
   private pushed: EditorSettings = {};
+  /** Hard limits applied last (Restricted Mode): no editor or project setting can lift them. */
+  limit: (settings: DynamoGuardSettings) => DynamoGuardSettings = (settings) => settings;
 
   /**
    * @param canRequest the client answers `workspace/configuration`; otherwise we rely on settings
@@ -57,14 +59,17 @@ export class SettingsStore {
 
   editorSettings(scopeUri: string | undefined): Promise<EditorSettings> {
     if (!this.canRequest) return Promise.resolve(this.pushed);
+    // What the client pushed (initializationOptions) is the base; a client that also answers
+    // workspace/configuration (Neovim 0.7 with init_options) overrides it key by key.
+    const pushed = this.pushed;
     const key = scopeUri ?? '';
     let pending = this.editor.get(key);
     if (!pending) {
       pending = this.connection.workspace
         .getConfiguration(scopeUri ? { scopeUri, section: SETTINGS_SECTION } : { section: SETTINGS_SECTION })
-        .then(sanitizeEditorSettings, (e: unknown) => {
+        .then((v: unknown) => ({ ...pushed, ...sanitizeEditorSettings(v) }), (e: unknown) => {
           this.connection.console.warn(`Could not read the ${SETTINGS_SECTION} settings: ${String((e as Error)?.message ?? e)}; using defaults`);
-          return {};
+          return pushed;
         });
       this.editor.set(key, pending);
     }
@@ -106,6 +111,7 @@ export class SettingsStore {
       }
     }
     for (const w of warnings) this.reportOnce(`warn:${w}`, () => this.connection.console.warn(`DynamoGuard: ${w}`));
+    resolved = { ...resolved, settings: this.limit(resolved.settings) };
     this.merged.set(key, resolved);
     return resolved;
   }

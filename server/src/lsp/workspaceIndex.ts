@@ -75,6 +75,11 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     return this.live.authModuleOf(name, importer);
   }
 
+  /** What the index holds now (Show debug info). */
+  state(): { modules: number; version: number; building: boolean } {
+    return { modules: this.live.size, version: this.version, building: this.staging !== undefined };
+  }
+
   // --- Maintenance ------------------------------------------------------------------------------
 
   /** Called (debounced) whenever what the index knows has changed. */

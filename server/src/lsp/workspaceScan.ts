@@ -42,21 +42,31 @@ interface ScanFile {
   editor: EditorSettings;
 }
 
+/** Receives every analysed file's findings with the text they were found in (SARIF export). */
+export type ScanSink = (file: string, text: string, findings: readonly Finding[]) => void;
+
+/** Counts and errors of the last completed scan (Show debug info). */
+export interface ScanRecord extends ScanWorkspaceResult {
+  errorMessages: Array<{ path: string; message: string }>;
+}
+
 export class WorkspaceScanner {
   /** Files we pushed non-empty diagnostics for: path key -> the URI we used. */
   private readonly published = new Map<string, string>();
   /** Files any scan has seen (path keys). */
   private readonly scanned = new Set<string>();
-  private current: { cancelled: boolean } | undefined;
+  private current: { cancelled: boolean; sink?: ScanSink | undefined; errors: ScanRecord['errorMessages'] } | undefined;
   private disposed = false;
+  /** The last scan that ended (completed or cancelled). */
+  last: ScanRecord | undefined;
 
   constructor(private readonly ctx: ScanContext) {}
 
-  async scan(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> {
+  async scan(params: ScanWorkspaceParams, token: CancellationToken, sink?: ScanSink): Promise<ScanWorkspaceResult> {
     const started = performance.now();
     // One scan at a time: a new request supersedes the running one.
     if (this.current) this.current.cancelled = true;
-    const run = { cancelled: false };
+    const run = { cancelled: false, sink, errors: [] as ScanRecord['errorMessages'] };
     this.current = run;
     const stopped = () => run.cancelled || token.isCancellationRequested || this.disposed;
     const result: ScanWorkspaceResult = { files: 0, findings: 0, errors: 0, cancelled: false, durationMs: 0 };
@@ -86,6 +96,7 @@ export class WorkspaceScanner {
       if (this.current === run) this.current = undefined;
     }
     result.durationMs = Math.round(performance.now() - started);
+    this.last = { ...result, errorMessages: run.errors };
     this.ctx.connection.console.info(
       `DynamoGuard: workspace scan ${result.cancelled ? 'cancelled' : 'done'}: ${result.files} files, ${result.findings} findings, ${result.errors} errors, ${result.durationMs} ms`,
     );
@@ -138,6 +149,7 @@ export class WorkspaceScanner {
       // Live diagnostics own open files; count their current findings in the summary.
       const snap = await this.ctx.engine.snapshot(open.uri);
       result.findings += snap?.findings.length ?? 0;
+      if (snap) this.current?.sink?.(file.path, snap.doc.text.getText(), snap.findings);
       return;
     }
     const uri = uriOverride ?? this.published.get(key) ?? pathToUri(file.path);
@@ -154,6 +166,7 @@ export class WorkspaceScanner {
       const analysis = this.ctx.analyzer.analyzeText(source.text, { settings, path: file.path, workspace: this.ctx.index });
       if (analysis.skipped) this.error(result, file.path, analysis.skipped);
       result.findings += analysis.findings.length;
+      this.current?.sink?.(file.path, source.text, analysis.findings);
       this.send(uri, analysis.findings, key);
     } catch (e) {
       this.error(result, file.path, `analysis failed: ${describe(e)}`);
@@ -177,6 +190,7 @@ export class WorkspaceScanner {
 
   private error(result: ScanWorkspaceResult, file: string, message: string): void {
     result.errors++;
+    this.current?.errors.push({ path: file, message });
     this.ctx.connection.console.warn(`DynamoGuard: ${file}: ${message}`);
   }
 }

@@ -6,7 +6,7 @@
 //
 // Tools come from test/e2e/setup.sh; DG_E2E_CODE_SERVER, DG_E2E_CHROMIUM and DG_E2E_VSIX point
 // elsewhere, DG_E2E_KEEP=1 keeps the temporary directories, DG_E2E_DOCS_IMAGE=1 refreshes
-// docs/images/quick-fix.png from a passing run.
+// the docs' screenshots (docs/images/) from a passing run.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +14,8 @@ import * as path from 'path';
 import { chromium, type Browser } from 'playwright-core';
 import { codeServerVersion, installExtension, startCodeServer, tail, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { CHROMIUM_BIN, CODE_SERVER_BIN, KEEP_TEMP, log, OUTPUT_DIR, REPO_ROOT, requireFile, VSIX, WATCHDOG_MS } from './env';
-import { STEPS, type StepContext } from './steps';
+import { COMMAND_STEPS } from './commandSteps';
+import { STEPS as MAIN_STEPS, type StepContext } from './steps';
 import { Workbench } from './workbench';
 import { createWorkspace } from './workspace';
 
@@ -30,7 +31,13 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
-const DOCS_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png');
+const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
+/** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
+const DOCS_IMAGES: Array<[string, string]> = [
+  ['-quick-fix-menu.png', path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png')],
+  ['-hover.png', path.join(REPO_ROOT, 'docs', 'images', 'hover.png')],
+  ['-scan-problems.png', path.join(REPO_ROOT, 'docs', 'images', 'scan-workspace.png')],
+];
 
 let codeServer: RunningCodeServer | undefined;
 let browser: Browser | undefined;
@@ -115,7 +122,7 @@ async function main(): Promise<number> {
   await wb.waitForWorkbench();
   log('workbench loaded');
 
-  const ctx: StepContext = { wb, workspace, extensionDir };
+  const ctx: StepContext = { wb, workspace, extensionDir, userDataDir };
   const failures: string[] = [];
   let skipRest = false;
   for (const [i, step] of STEPS.entries()) {
@@ -153,12 +160,13 @@ async function main(): Promise<number> {
   }
   log(`all ${STEPS.length} steps passed; screenshots in ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
   if (process.env['DG_E2E_DOCS_IMAGE'] === '1') {
-    // The README's screenshot is this run's lightbulb menu: refresh it on request only.
-    const shot = fs.readdirSync(OUTPUT_DIR).find((name) => name.endsWith('-quick-fix-menu.png'));
-    if (shot) {
-      fs.mkdirSync(path.dirname(DOCS_IMAGE), { recursive: true });
-      fs.copyFileSync(path.join(OUTPUT_DIR, shot), DOCS_IMAGE);
-      log(`updated ${path.relative(REPO_ROOT, DOCS_IMAGE)}`);
+    // The docs' screenshots come from this run: refresh them on request only.
+    for (const [suffix, image] of DOCS_IMAGES) {
+      const shot = fs.readdirSync(OUTPUT_DIR).find((name) => name.endsWith(suffix));
+      if (!shot) continue;
+      fs.mkdirSync(path.dirname(image), { recursive: true });
+      fs.copyFileSync(path.join(OUTPUT_DIR, shot), image);
+      log(`updated ${path.relative(REPO_ROOT, image)}`);
     }
   }
   return 0;

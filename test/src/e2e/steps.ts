@@ -16,6 +16,8 @@ export interface StepContext {
   workspace: string;
   /** Where the installed extension lives (the output channel must show its server). */
   extensionDir: string;
+  /** code-server's user data directory (its logs hold the output channels). */
+  userDataDir?: string;
 }
 
 export interface Step {

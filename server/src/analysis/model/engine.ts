@@ -3,6 +3,7 @@ import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
+import { BudgetExceeded, type Budget } from './interp/state';
 import { detectHandler, handlerEnv } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
@@ -25,12 +26,74 @@ let callIds = 0;
 const JWT_DECODE = /\bjwt\.decode\(|\bdecode_token\(|\bverify_jwt\w*\(|\bjwt\.verify\(|\bverify_id_token\(/;
 const RAISES_401 = /status_code\s*=\s*(401|status\.HTTP_401_UNAUTHORIZED)|HTTPException\(\s*(401|status\.HTTP_401_UNAUTHORIZED)|abort\(\s*401|Unauthorized(Error)?\(/;
 
+/** Limits of one file's analysis; the defaults leave real code far below them (bench/corpus.js prints the peak). */
+export interface BudgetLimits {
+  /** Steps (statements + expressions visited) per function, its summaries' own steps apart. */
+  maxStepsPerFunction?: number;
+  /** Wall-clock milliseconds for the whole file. */
+  timeMs?: number;
+}
+
+export const DEFAULT_BUDGET: Required<BudgetLimits> = { maxStepsPerFunction: 200_000, timeMs: 10_000 };
+
 /**
  * `summaryOnly`: module-level facts and function summaries, without analysing each function's
  * body as a handler (what the workspace index needs from every file, at half the cost).
  */
-export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): FileFacts {
+export function computeFacts(
+  doc: PyDocument,
+  settings: DynamoGuardSettings,
+  workspace?: WorkspaceIndex,
+  path?: string,
+  summaryOnly = false,
+  limits: BudgetLimits = {},
+): FileFacts {
+  return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly, limits));
+}
+
+/** Run a step generator to completion. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * computeFacts in steps: it yields between functions, so the language server can analyse in
+ * time slices (answering requests in between) and abandon a run made stale by a newer edit.
+ * Facts of the functions already done stay cached for the next run.
+ */
+export function* computeFactsSteps(
+  doc: PyDocument,
+  settings: DynamoGuardSettings,
+  workspace?: WorkspaceIndex,
+  path?: string,
+  summaryOnly = false,
+  limits: BudgetLimits = {},
+): Generator<void, FileFacts> {
   const text = doc.text;
+  const budget: Budget = {
+    steps: 0,
+    total: 0,
+    maxSteps: limits.maxStepsPerFunction ?? DEFAULT_BUDGET.maxStepsPerFunction,
+    deadline: Date.now() + (limits.timeMs ?? DEFAULT_BUDGET.timeMs),
+  };
+  // Functions cut short by the budget: reported once per file, with the first few names.
+  const overBudget: Array<{ name: string; line: number; reason: string }> = [];
+  const guarded = <T>(name: string, line: number, fallback: T, run: () => T): T => {
+    const saved = budget.steps;
+    budget.steps = 0;
+    try {
+      return run();
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      if (!overBudget.some((f) => f.name === name && f.line === line)) overBudget.push({ name, line, reason: e.reason });
+      return fallback;
+    } finally {
+      budget.steps = saved;
+    }
+  };
   const structure = scanModule(text, doc.units);
   const globals = new Map<string, Value>();
   const schemas = new Map<string, string[]>();
@@ -59,6 +122,7 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     isAuthFunction,
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     nextCallId: () => ++callIds,
+    budget,
     imported: (qualified) => importedValue(workspace, path, qualified),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');
@@ -74,8 +138,10 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
       if (inProgress.has(name)) return undefined;
       inProgress.add(name);
       try {
-        const s = summarize(ctx, fn);
-        currentCache.summaries.set(key, { outer: fn.outer, summary: s });
+        let complete = true;
+        const s = guarded(fn.name, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn));
+        if (s === EMPTY_SUMMARY) complete = false;
+        if (complete) currentCache.summaries.set(key, { outer: fn.outer, summary: s });
         return s;
       } finally {
         inProgress.delete(name);
@@ -84,7 +150,7 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   };
 
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
-  moduleFlow.runModule(structure.statements);
+  guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
   collectTypeAliases(ctx);
   collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
   for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
@@ -94,8 +160,14 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
   const summariesKey = () =>
     [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
   let sumKey: string | undefined;
+  // Summaries first, one per step (summariesKey below would build them all in one go).
+  if (!summaryOnly) for (const name of structure.topFunctions.keys()) {
+    yield;
+    ctx.summary(name);
+  }
 
   for (const fn of summaryOnly ? [] : structure.functions) {
+    yield;
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
     const cached = currentCache.functions.get(key);
@@ -106,23 +178,24 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
       continue;
     }
     const flow = new FlowAnalyzer(ctx, fn, 'plain');
-    const handler = detectHandler(ctx, flow, fn);
+    const handler = guarded(fn.name, fn.outer.startRow + 1, undefined, () => detectHandler(ctx, flow, fn));
     let env = new Map<string, Value>();
     if (fn.className) {
       let selfEnv = classEnvs.get(fn.className);
       if (!selfEnv) {
-        selfEnv = classSelfEnv(ctx, fn.className);
+        const cls = fn.className;
+        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
         classEnvs.set(fn.className, selfEnv);
       }
       env = new Map(selfEnv);
     }
-    let facts: FunctionFacts;
-    if (handler) {
+    const facts = guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
+      if (!handler) return flow.runFunction(env);
       for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => ctx.summary(name)?.returns)) env.set(k, v);
-      facts = new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
-    } else {
-      facts = flow.runFunction(env);
-    }
+      return new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
+    });
+    // A function cut short by the budget has no facts (no findings rather than wrong ones).
+    if (!facts) continue;
     currentCache.functions.set(key, { facts, className: fn.className ?? '', summariesKey: sumKey });
     functions.push(facts);
   }
@@ -132,9 +205,17 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     for (const [k, v] of currentCache.functions) if (!live.has(v.facts)) currentCache.functions.delete(k);
   }
 
+  const errors = overBudget.length
+    ? [
+      `internal error: analysis budget exceeded (${overBudget[0]!.reason}) in ${overBudget.length} function(s), not checked: ` +
+        overBudget.slice(0, 5).map((f) => `\`${f.name}\` (line ${f.line})`).join(', ') + (overBudget.length > 5 ? ', ...' : ''),
+    ]
+    : [];
   return {
     doc,
     text,
+    errors,
+    work: budget.total,
     module: structure,
     globals,
     functions,
@@ -149,6 +230,8 @@ export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, wor
     authFunctionNames: [...new Set([...authNames, ...structure.functions.filter((f) => !f.className && matchesAny(f.name, settings.authFunctions)).map((f) => f.name), ...(workspace?.authFunctionNames() ?? [])])],
   };
 }
+
+const EMPTY_SUMMARY: FunctionSummary = Object.freeze({ returns: EMPTY, guardPairs: [], isAuth: false });
 
 function isTopFunction(node: SyntaxNode): boolean {
   if (node.type === 'function_definition') return true;

@@ -110,6 +110,10 @@ export interface FunctionSummary {
 export interface FileFacts {
   doc: PyDocument;
   text: string;
+  /** Analysis errors of this file (budget exceeded): its other functions' facts are complete. */
+  errors: string[];
+  /** Interpreter steps spent on the file (the budget's unit), for tests and benchmarks. */
+  work: number;
   module: ModuleStructure;
   globals: Map<string, Value>;
   functions: FunctionFacts[];

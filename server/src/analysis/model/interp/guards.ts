@@ -1,0 +1,302 @@
+import { field, type SyntaxNode } from '../../parse/syntax';
+import { DENY_EXCEPTIONS, DENY_STATUS } from '../names';
+import { REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
+import { VALIDATING_CALL } from '../knowledge/frameworks';
+import type { Value } from '../values';
+import { FlowBase } from './base';
+import { enumClasses } from './declarations';
+import { MAX_DEPTH, type Pair, type State } from './state';
+
+/**
+ * Conditions: ownership guards (a request value compared with the subject, denying on mismatch),
+ * validation (allow-lists, format checks, bounds) and what a denying block looks like.
+ */
+export abstract class GuardFlow extends FlowBase {
+  /** Comparisons in a condition that, when true, mean "mismatch" or "match". */
+  protected comparePairs(cond: SyntaxNode, state: State): { mismatch: Pair[]; match: Pair[] } {
+    const mismatch: Pair[] = [];
+    const match: Pair[] = [];
+    const walk = (n: SyntaxNode, negated: boolean, inOr: boolean, inAnd: boolean, depth = 0) => {
+      // Generated code can chain thousands of `or`s; a guard is never that deep.
+      if (depth > MAX_DEPTH) return;
+      switch (n.type) {
+        case 'parenthesized_expression': {
+          const inner = n.children.find((c) => c.named);
+          if (inner) walk(inner, negated, inOr, inAnd, depth + 1);
+          return;
+        }
+        case 'not_operator': {
+          const arg = field(n, 'argument');
+          if (arg) walk(arg, !negated, inAnd, inOr, depth + 1);
+          return;
+        }
+        case 'boolean_operator': {
+          const op = n.children.find((c) => !c.named)?.type;
+          const isOr = (op === 'or') !== negated;
+          for (const side of [field(n, 'left'), field(n, 'right')]) if (side) walk(side, negated, isOr, !isOr, depth + 1);
+          return;
+        }
+        case 'comparison_operator': {
+          const operands = n.children.filter((c) => c.named);
+          const ops = n.children.filter((c) => !c.named).map((c) => c.type);
+          if (operands.length !== 2) return;
+          const opText = ops.join(' ');
+          const pair = { left: this.eval(operands[0]!, state), right: this.eval(operands[1]!, state) };
+          let isMismatch: boolean;
+          if (opText === '!=' || opText === 'is not' || opText === 'not in') isMismatch = true;
+          else if (opText === '==' || opText === 'is' || opText === 'in') isMismatch = false;
+          else return;
+          if (negated) isMismatch = !isMismatch;
+          // A mismatch in an `or` still denies on its own; a match in an `and` still must hold.
+          if (isMismatch && !inAnd) mismatch.push(pair);
+          if (!isMismatch && !inOr) match.push(pair);
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    walk(cond, false, false, false);
+    return { mismatch, match };
+  }
+
+  // ---- validation (allow-lists, format checks, bounds) ---------------------------------------
+
+  /** Mark what `cond` being `truth` validates: narrowed variables get `checked`, whole parameters go to `validated`. */
+  protected narrow(cond: SyntaxNode, truth: boolean, state: State): void {
+    this.narrowNodes(this.validatedBy(cond, truth, state), state);
+  }
+
+  protected narrowNodes(nodes: SyntaxNode[], state: State): void {
+    for (const n of nodes) {
+      const objNode = n.type === 'attribute' ? field(n, 'object') : undefined;
+      if (n.type !== 'identifier' && objNode?.type !== 'identifier') continue;
+      const key = this.t(n);
+      const v = this.eval(n, state);
+      if (!v.request?.length) continue;
+      state.env.set(key, { ...v, checked: true });
+      if (n.type === 'identifier') for (const s of v.request) if (s.id === `param:${key}`) state.validated.add(s.id);
+    }
+  }
+
+  /** A call statement that raises unless its argument is valid validates that argument from here on. */
+  protected narrowByCall(call: SyntaxNode, state: State): void {
+    const fn = field(call, 'function');
+    const arg = field(call, 'arguments')?.children.find((c) => c.named && c.type !== 'keyword_argument');
+    if (!fn || !arg) return;
+    const q = this.qualify(this.t(fn));
+    const name = q.slice(q.lastIndexOf('.') + 1);
+    if (!VALIDATING_CALL.test(q) && !VALIDATOR_STATEMENT.test(name) && !enumClasses(this.ctx).has(q)) return;
+    this.narrowNodes([arg], state);
+  }
+
+  /** Expressions proven validated when `n` evaluates to `truth`. */
+  protected validatedBy(n: SyntaxNode, truth: boolean, state: State, depth = 0): SyntaxNode[] {
+    // Real conditions are shallow; a generated 20,000-way `or` must not exhaust the stack.
+    if (depth > 32) return [];
+    switch (n.type) {
+      case 'parenthesized_expression': {
+        const inner = n.children.find((c) => c.named);
+        return inner ? this.validatedBy(inner, truth, state, depth + 1) : [];
+      }
+      case 'not_operator': {
+        const arg = field(n, 'argument');
+        return arg ? this.validatedBy(arg, !truth, state, depth + 1) : [];
+      }
+      case 'boolean_operator': {
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        if (!l || !r) return [];
+        const a = this.validatedBy(l, truth, state, depth + 1);
+        const b = this.validatedBy(r, truth, state, depth + 1);
+        // `a and b` true (or `a or b` false) proves both sides; otherwise only what both prove.
+        if ((n.children.find((c) => !c.named)?.type === 'and') === truth) return [...a, ...b];
+        const seen = new Set(b.map((x) => this.t(x)));
+        return a.filter((x) => seen.has(this.t(x)));
+      }
+      case 'comparison_operator':
+        return this.validatedByComparison(n, truth, state);
+      case 'call':
+        return truth ? this.formatChecked(n) : [];
+      default:
+        return [];
+    }
+  }
+
+  protected validatedByComparison(n: SyntaxNode, truth: boolean, state: State): SyntaxNode[] {
+    const operands = n.children.filter((c) => c.named);
+    const ops = n.children.filter((c) => !c.named).map((c) => c.type);
+    const isConst = (x: SyntaxNode) => this.isConstantOperand(x, state);
+    const below = (op: string) => op === '<' || op === '<=';
+    const above = (op: string) => op === '>' || op === '>=';
+    if (operands.length === 3 && truth) {
+      // `1 <= x <= MAX` / `MAX >= x > 0`
+      const [lo, x, hi] = operands as [SyntaxNode, SyntaxNode, SyntaxNode];
+      if (ops.every(below) && isConst(hi)) return [x];
+      if (ops.every(above) && isConst(lo)) return [x];
+      return [];
+    }
+    if (operands.length !== 2) return [];
+    const [l, r] = operands as [SyntaxNode, SyntaxNode];
+    const op = ops.join(' ');
+    if (op === 'in') return truth && this.isAllowListOperand(r, state) ? [l] : [];
+    if (op === 'not in') return !truth && this.isAllowListOperand(r, state) ? [l] : [];
+    if ((op === '==') === truth && (op === '==' || op === '!=')) return isConst(r) ? [l] : isConst(l) ? [r] : [];
+    // Upper bounds: `x <= MAX` true, `x > MAX` false (and mirrored).
+    if ((below(op) && truth) || (above(op) && !truth)) return isConst(r) ? [l] : [];
+    if ((above(op) && truth) || (below(op) && !truth)) return isConst(l) ? [r] : [];
+    return [];
+  }
+
+  /** `re.fullmatch(P, x)`, `P.match(x)`, `is_valid_status(x)`: the checked argument. */
+  protected formatChecked(call: SyntaxNode): SyntaxNode[] {
+    const fn = field(call, 'function');
+    const args = field(call, 'arguments')?.children.filter((c) => c.named && c.type !== 'keyword_argument') ?? [];
+    if (!fn) return [];
+    const q = this.qualify(this.t(fn));
+    if (REGEX_MODULE_CALL.test(q)) return args[1] ? [args[1]] : [];
+    const name = q.slice(q.lastIndexOf('.') + 1);
+    if (fn.type === 'attribute' && REGEX_METHOD.test(name)) return args[0] ? [args[0]] : [];
+    if (VALIDATOR_PREDICATE.test(name)) return args[0] ? [args[0]] : [];
+    return [];
+  }
+
+  protected isConstantOperand(n: SyntaxNode, state: State): boolean {
+    if (['integer', 'float', 'true', 'false', 'none'].includes(n.type)) return true;
+    if (n.type === 'unary_operator') return n.children.some((c) => c.type === 'integer' || c.type === 'float');
+    if (n.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(n)) && !state.env.has(this.t(n))) return true;
+    if (n.type !== 'string' && n.type !== 'identifier' && n.type !== 'attribute') return false;
+    const v = this.eval(n, state);
+    return !!v.constant && !v.request?.length;
+  }
+
+  /** A collection the caller cannot choose: a constant literal, an UPPER_CASE module constant, an Enum of the file. */
+  protected isAllowListOperand(n: SyntaxNode, state: State): boolean {
+    const text = this.t(n);
+    if (n.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(text) && !state.env.has(text)) return true;
+    if (/\bget_args\(/.test(text)) return true;
+    for (const name of enumClasses(this.ctx)) if (new RegExp(`\\b${name}\\b`).test(text)) return true;
+    const v = this.eval(n, state);
+    return !v.request?.length && !!(v.constant || v.elem?.constant || (v.dict && v.dict.length > 0));
+  }
+
+  protected noteSubjectFilter(pairs: Pair[], node: SyntaxNode): void {
+    for (const p of pairs) {
+      for (const [a, b] of [[p.left, p.right], [p.right, p.left]] as const) {
+        if (!a.dbFrom?.length || !b.subject?.length || a.subject?.length) continue;
+        for (const id of a.dbFrom) {
+          const call = this.calls.find((c) => c.id === id);
+          if (call && !call.subjectFilter) call.subjectFilter = node;
+        }
+      }
+    }
+  }
+
+  /** Record the effect of a guard comparing `pair` (verified on the continuing path). */
+  protected applyGuard(pair: Pair, state: State, _denied: boolean): void {
+    const sides: Array<[Value, Value]> = [[pair.left, pair.right], [pair.right, pair.left]];
+    for (const [a, b] of sides) {
+      const bTrusted = !!b.subject?.length;
+      if (a.request?.length && bTrusted) for (const s of a.request) if (!b.subject!.some((x) => x.id === s.id)) state.verified.add(s.id);
+      if (a.dbFrom?.length && bTrusted) for (const id of a.dbFrom) this.markPostChecked(id);
+      // Fetch-then-check: the item's owner matches the caller, so the key it was fetched with is theirs.
+      const k = a.dbFrom?.length ? a.keyedBy : undefined;
+      if (k?.request?.length && bTrusted) for (const s of k.request) state.verified.add(s.id);
+      if (this.mode === 'helper') {
+        for (const i of a.params ?? []) {
+          if (bTrusted) this.guardPairs.push([i, -1]);
+          for (const j of b.params ?? []) if (i !== j) this.guardPairs.push([i, j]);
+        }
+        // fetch-then-check inside a helper: the item was keyed by a parameter
+        if (a.dbFrom?.length) {
+          for (const i of a.keyedBy?.params ?? []) {
+            if (bTrusted) this.guardPairs.push([i, -1]);
+            for (const j of b.params ?? []) if (i !== j) this.guardPairs.push([i, j]);
+          }
+        }
+      }
+    }
+  }
+
+  /** Does this block deny access (raise 401/403/404, abort, return a 403 response) at its top level? */
+  blockDenies(block: SyntaxNode | undefined, state: State): boolean {
+    if (!block) return false;
+    for (const stmt of block.children) {
+      if (stmt.type === 'raise_statement') {
+        const expr = stmt.children.find((c) => c.named);
+        if (!expr) return false;
+        if (this.isDenyExpression(expr, state)) return true;
+      } else if (stmt.type === 'return_statement') {
+        const expr = stmt.children.find((c) => c.named);
+        if (expr && this.isDenyResponse(expr, state)) return true;
+      } else if (stmt.type === 'expression_statement') {
+        const call = stmt.children[0];
+        if (call?.type === 'call' && this.isAbortCall(call)) return true;
+      }
+    }
+    return false;
+  }
+
+  protected isDenyExpression(expr: SyntaxNode, _state: State): boolean {
+    const call = expr.type === 'call' ? expr : undefined;
+    const name = call ? this.calleeName(call) : this.t(expr).split('.').pop()!;
+    if (DENY_EXCEPTIONS.test(name)) return true;
+    if (call && /HTTPException$|^HTTPError$|^HttpError$/.test(name)) {
+      const status = this.statusOf(this.callArg(call, 0, ['status_code', 'code']));
+      return status !== undefined && DENY_STATUS.has(status);
+    }
+    return false;
+  }
+
+  protected isAbortCall(call: SyntaxNode): boolean {
+    const name = this.calleeName(call);
+    if (name !== 'abort') return false;
+    const status = this.statusOf(this.callArg(call, 0, ['code', 'status']));
+    return status !== undefined && DENY_STATUS.has(status);
+  }
+
+  protected isDenyResponse(expr: SyntaxNode, state: State): boolean {
+    if (expr.type === 'tuple' || expr.type === 'expression_list') {
+      const items = expr.children.filter((c) => c.named);
+      const status = this.statusOf(items[1]);
+      return status !== undefined && DENY_STATUS.has(status);
+    }
+    if (expr.type === 'dictionary') {
+      for (const pair of expr.children) {
+        if (pair.type !== 'pair') continue;
+        const k = field(pair, 'key');
+        if (k && /^["']statusCode["']$/.test(this.t(k))) {
+          const s = this.statusOf(field(pair, 'value'));
+          return s !== undefined && DENY_STATUS.has(s);
+        }
+      }
+      return false;
+    }
+    if (expr.type === 'call') {
+      if (this.isAbortCall(expr)) return true;
+      const name = this.calleeName(expr);
+      if (/Response$|^make_response$/.test(name)) {
+        const status = this.statusOf(this.callArg(expr, name === 'make_response' ? 1 : 99, ['status', 'status_code']));
+        return status !== undefined && DENY_STATUS.has(status);
+      }
+    }
+    void state;
+    return false;
+  }
+
+  /** `k in ALLOWED`, `k in {"a", "b"}`, `k not in DENIED`? (only positive membership counts). */
+  protected isAllowListCheck(cond: SyntaxNode, state: State): boolean {
+    if (cond.type !== 'comparison_operator') {
+      if (cond.type === 'boolean_operator') return cond.children.some((c) => c.named && this.isAllowListCheck(c, state));
+      return false;
+    }
+    const ops = cond.children.filter((c) => !c.named).map((c) => c.type).join(' ');
+    if (ops !== 'in') return false;
+    const right = cond.children.filter((c) => c.named)[1];
+    if (!right) return false;
+    // UPPER_CASE module constants are allow-lists by convention (`ALLOWED_FIELDS = set()` still is one).
+    if (right.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(right)) && !state.env.has(this.t(right))) return true;
+    const v = this.eval(right, state);
+    return !!(v.constant || v.elem?.constant || (v.dict && v.dict.length > 0 && !v.request));
+  }
+}
