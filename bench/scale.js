@@ -13,7 +13,7 @@
 // Targets (issue 9): 1. <= 1.5x stdlib, <= 2.5x DynamoDB; 2. >= 1.7x; 3. <= 10 %; 4. <= 200 MB;
 // 5. <= 0.12 s. Exit 0 whatever the figures: these are measurements, not tests.
 //
-// Usage: node bench/scale.js [--skip-million] [--jobs-rss 1,2,4] [--stdlib DIR] [--cli OTHER/bin/dynamo-guard.js]
+// Usage: node bench/scale.js [--skip-million] [--copies N] [--jobs-rss 1,2,4] [--stdlib DIR | --no-stdlib] [--cli OTHER/bin/dynamo-guard.js]
 // Writes bench/results/scale.json.
 
 const fs = require('fs');
@@ -38,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--stdlib') opts.stdlib = argv[++i];
     else if (a === '--cli') CLI = path.resolve(argv[++i]);
     else if (a === '--copies') opts.copies = Number(argv[++i]);
+    else if (a === '--no-stdlib') opts.noStdlib = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -168,7 +169,7 @@ async function main() {
   results.startup = { versionMedianMs: round(startups[7]), bareNodeMedianMs: round(node[7]) };
   console.log(`start-up: dynamo-guard --version median ${results.startup.versionMedianMs} ms (node -e 0: ${results.startup.bareNodeMedianMs} ms)`);
 
-  const sample = opts.stdlib ? undefined : stdlibSample();
+  const sample = opts.stdlib || opts.noStdlib ? undefined : stdlibSample();
   const stdlib = opts.stdlib ?? sample;
   const corpora = [...(stdlib ? [['stdlib', stdlib]] : []), ['dynamodb', path.join(CORPUS_DIR, 'app')]];
   for (const [name, dir] of corpora) {
