@@ -17,7 +17,11 @@
 import { mayExport } from './workspaceIndex';
 import type { ModuleSummary, WorkspaceIndex } from './model/workspace';
 
-const MODEL_WORDS = /dynamo|boto|pynamo|aws|\bTable\b|_items?\b|Expression|transact|execute_statement|batch_|\bKey\s*[=(]|\bAttr\(|\bquery\(|\bscan\(|ExclusiveStartKey|LastEvaluatedKey|ConditionalCheck|ClientError/i;
+// boto3's spelling is case-sensitive (`Key=`, `Table(`, `...Expression`): matching it exactly
+// keeps `key=lambda ...` and "table" in prose from defeating the skip (44 and 24 of the 168
+// top-level stdlib modules did with /i).
+const MODEL_WORDS_ANY_CASE = /dynamo|boto|pynamo/i;
+const MODEL_WORDS = /\bTable\b|_items?\b|Expression|transact_|execute_statement|batch_(?:get|write)|\bKey\s*[=(]|\bAttr\(|\bquery\(|\bscan\(|ExclusiveStartKey|LastEvaluatedKey|ConditionalCheck|ClientError/;
 const TEXT_RULE_WORDS = /aws_|AKIA|ASIA|endpoint/i;
 // `from x import y` / `import x, y`: module names only, one line at a time (linear).
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import\b|import[ \t]+([\w. \t,]+))/gm;
@@ -46,7 +50,7 @@ export function importedModules(text: string): string[] {
 
 /** True when analysing `text` cannot report anything (the rule above). */
 export function cannotMatter(text: string, file: string | undefined, workspace: WorkspaceIndex | undefined): boolean {
-  if (MODEL_WORDS.test(text) || TEXT_RULE_WORDS.test(text) || mayExport(text)) return false;
+  if (MODEL_WORDS_ANY_CASE.test(text) || MODEL_WORDS.test(text) || TEXT_RULE_WORDS.test(text) || mayExport(text)) return false;
   if (!workspace) return true;
   // `from pkg import module`: the imported names may be modules themselves (second loop).
   for (const mod of importedModules(text)) {
