@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { ConfigError, InMemoryWorkspaceIndex, type ModuleSummary } from '../analysis';
+import { InMemoryWorkspaceIndex, type ModuleSummary } from '../analysis';
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
 import type { FileOutcome } from './analyzeFile';
@@ -66,7 +66,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   if (args.config !== undefined) resolver.forDir(io.cwd);
   const first = path.resolve(io.cwd, args.paths[0] ?? '.');
   const governing = resolver.forDir(isDir(first) ? first : path.dirname(first));
-  if (governing.broken) throw new ConfigError(governing.broken.message);
+  if (governing.broken) throw governing.broken.error;
 
   const display = (abs: string) => path.relative(io.cwd, abs).split(path.sep).join('/') || '.';
   const errors: ReportedError[] = [];

@@ -17,7 +17,7 @@ export interface EffectiveConfig {
    * Set when this directory's pyproject.toml is broken: its files are not analysed (their
    * configuration is unknown) and the scan reports the problem, but other projects still run.
    */
-  broken?: { file: string; message: string };
+  broken?: { file: string; message: string; error: ConfigError };
 }
 
 /** A code or prefix names at least one rule ("DG1" names DG1xx; "ALL" everything). */
@@ -104,7 +104,7 @@ export class SettingsResolver {
       const at = first?.range ? `:${first.range.start.line + 1}:${first.range.start.character + 1}` : '';
       const message = first ? `${e.message}${at}: ${first.message}` : e.message;
       this.brokenConfigs.set(file, message);
-      return { settings: DEFAULT_SETTINGS, base: path.dirname(file), exclude: undefined, broken: { file, message } };
+      return { settings: DEFAULT_SETTINGS, base: path.dirname(file), exclude: undefined, broken: { file, message, error: e } };
     }
   }
 
