@@ -26,6 +26,10 @@ export function ruleDocPath(code: string): string {
   return `${ruleDocsDirectory()}/${code}.md`;
 }
 
+/** At most this many findings are reported on one line, and in one file. */
+export const MAX_FINDINGS_PER_LINE = 20;
+export const MAX_FINDINGS_PER_FILE = 2000;
+
 export interface AnalyzeOptions {
   settings?: DynamoGuardSettings;
   /** Cross-file knowledge (auth functions, tables, guard helpers defined in other modules). */
@@ -86,6 +90,10 @@ export class Analyzer {
     this.attachLoader(options.workspace, settings);
     const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
+    // Caps so that generated or hostile code (50,000 implicitly concatenated strings on one line)
+    // yields a readable report and bounded work; `truncated` says how much was left out.
+    const perLine = new Map<number, number>();
+    let dropped = 0;
     const layers = layerAnchors(facts);
     for (const rule of RULES) {
       const code = rule.meta.code;
@@ -98,6 +106,12 @@ export class Analyzer {
         report(r: Report) {
           const range = 'type' in r.node ? nodeRange(r.node) : r.node;
           if (isSuppressed(suppressions, range.start.line, code)) return;
+          const onLine = perLine.get(range.start.line) ?? 0;
+          if (onLine >= MAX_FINDINGS_PER_LINE) {
+            dropped++;
+            return;
+          }
+          perLine.set(range.start.line, onLine + 1);
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
           const message = formatMessage(template, r.data);
@@ -119,7 +133,15 @@ export class Analyzer {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
+    // The file cap keeps the first findings in source order, whatever rule found them.
+    if (findings.length > MAX_FINDINGS_PER_FILE) {
+      dropped += findings.length - MAX_FINDINGS_PER_FILE;
+      findings.length = MAX_FINDINGS_PER_FILE;
+    }
+    const result: AnalysisResult = { findings, lines, work: facts.work };
+    if (facts.errors.length) result.errors = facts.errors;
+    if (dropped > 0) result.truncated = dropped;
+    return result;
   }
 
   /** Lets the workspace index read other modules' facts (layers) through this analyzer's parser. */
@@ -235,7 +257,7 @@ function nodeRange(n: { startRow: number; startCol: number; endRow: number; endC
 }
 
 /** Physical lines, as `wc -l` counts them plus a last line without a newline. */
-function countLines(text: string): number {
+export function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
