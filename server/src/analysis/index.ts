@@ -7,3 +7,4 @@ export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
 export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';
+export { cannotMatter, importedModules } from './prescan';

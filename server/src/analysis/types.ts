@@ -69,6 +69,8 @@ export interface AnalysisResult {
   /** Set when the file could not be analysed at all (too large, binary...). */
   skipped?: string;
   lines: number;
+  /** Findings left out by the per-line / per-file caps (MAX_FINDINGS_PER_LINE, _PER_FILE). */
+  truncated?: number;
   /**
    * The file was analysed, but not all of it: a function went over the analysis budget. Its
    * findings are those of the rest of the file; the CLI lists these under `errors`.
