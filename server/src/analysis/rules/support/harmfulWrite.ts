@@ -5,7 +5,7 @@ import { textOf } from '../../model/module';
 // DG301's contract (its docs page spells it out): which unconditional writes hurt.
 
 const CREATING_NAME = /^(create|add|register|new|insert)_/;
-const UPDATING_NAME = /^(update|edit|modify|patch|change|rename|delete|remove)(_|$)/;
+const UPDATING_NAME = /^(update|edit|modify|patch|change|rename)(_|$)/;
 
 function hasCondition(call: TableCall): boolean {
   return call.kwargs.has('ConditionExpression') || call.kwargs.has('Expected') || call.kwargs.has('condition');
@@ -59,7 +59,7 @@ export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: Tab
   const isPut = m === 'put_item' || (call.api === 'pynamo' && m === 'save');
   if (isUpdateOrDelete) {
     // A repository's update method is wrong for every caller: a missing key becomes a phantom item.
-    if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) {
+    if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && !m.startsWith('delete') && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) {
       // Counters and `if_not_exists` are upserts by design; event-fed modules update what an event named.
       const upsert = /\bADD\b|if_not_exists\(/i.test(call.kwargs.get('UpdateExpression')?.value.str ?? textOf(facts.text, call.node));
       const eventFed = /\[\s*["'](Records|detail)["']\s*\]/.test(facts.text);
