@@ -10,6 +10,7 @@ import { DocumentStore } from './lsp/documents';
 import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
+import { NotebookSync } from './lsp/notebooks';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
@@ -25,6 +26,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  notebooks: NotebookSync;
 }
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -62,7 +64,9 @@ connection.onInitialize(async (params) => {
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions };
+  const notebooks = new NotebookSync(connection, documents, engine, codeActions);
+  notebooks.listen();
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, notebooks };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -145,7 +149,11 @@ connection.languages.diagnostics.on(lifecycle.request('textDocument/diagnostic',
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 }));
 
-connection.onCodeAction(lifecycle.request('textDocument/codeAction', (params) => (services ? provideCodeActions(params, services.codeActions) : [])));
+connection.onCodeAction(lifecycle.request('textDocument/codeAction', (params) => {
+  const s = services;
+  if (!s) return [];
+  return s.notebooks.isCell(params.textDocument.uri) ? s.notebooks.provideCodeActions(params) : provideCodeActions(params, s.codeActions);
+}));
 
 connection.onRequest(Requests.scanWorkspace, lifecycle.request(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token)));
 

@@ -7,3 +7,5 @@ export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
 export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport } from './workspaceIndex';
+export * as notebook from './notebook';
+export type { NotebookCell, NotebookModule } from './notebook';
