@@ -73,6 +73,9 @@ export interface DiagnosticsMode {
   refreshSupport: boolean;
 }
 
+/** Far beyond any per-file budget: the engine's wall-clock deadline must not cut a sliced run. */
+const UNSLICED_DEADLINE_MS = 24 * 3600 * 1000;
+
 /** Longest stretch of analysis between two turns of the message loop. */
 const SLICE_MS = 8;
 
@@ -345,6 +348,9 @@ export class DiagnosticsEngine {
       const steps = this.analyzer.analyzeSteps(this.documents.parse(doc), {
         settings,
         workspace: this.workspace,
+        // The engine's own deadline is wall-clock from the first step; sliced, a run also waits
+        // between slices, so time is budgeted here instead (analysis time only, below).
+        budget: { timeMs: UNSLICED_DEADLINE_MS },
         ...(doc.path ? { path: doc.path } : {}),
       });
       let sliceStart = performance.now();

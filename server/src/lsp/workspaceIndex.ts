@@ -11,7 +11,7 @@
 
 import * as path from 'path';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
-import { checkText, InMemoryWorkspaceIndex, mayExport, summarizeDocument, type Analyzer, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
+import { checkText, InMemoryWorkspaceIndex, mayExport, summarizeDocument, type Analyzer, type FactsLoader, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
 import type { DynamoGuardSettings } from '../protocol';
 import { describe } from './diagnostics';
 import type { DocumentStore } from './documents';
@@ -84,6 +84,27 @@ export class WorkspaceIndexer implements WorkspaceIndex {
   /** What the index holds now (Show debug info). */
   state(): { modules: number; version: number; building: boolean } {
     return { modules: this.live.size, version: this.version, building: this.staging !== undefined };
+  }
+
+  // Layers: other modules' facts, read through the analyzer (kept across index swaps).
+  private loader: FactsLoader | undefined;
+
+  get hasFactsLoader(): boolean {
+    return !!this.loader;
+  }
+
+  setFactsLoader(loader: FactsLoader): void {
+    this.loader = loader;
+  }
+
+  moduleFacts(importer: string | undefined, fromModule: string): ReturnType<InMemoryWorkspaceIndex['moduleFacts']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.moduleFacts(importer, fromModule);
+  }
+
+  factsAt(file: string): ReturnType<InMemoryWorkspaceIndex['factsAt']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.factsAt(file);
   }
 
   // --- Maintenance ------------------------------------------------------------------------------
