@@ -8,6 +8,7 @@ import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { InfraDiagnostics, isInfraUri } from './lsp/infraDiagnostics';
 import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
@@ -27,6 +28,7 @@ interface Services {
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
   config: ConfigDiagnostics;
+  infra: InfraDiagnostics;
 }
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -60,13 +62,13 @@ connection.onInitialize(async (params) => {
   const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, index, {
     pull: features.pullDiagnostics,
     refreshSupport: features.diagnosticRefresh,
-  }, limits);
+  }, limits, index);
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
   const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
   settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config };
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config, infra: new InfraDiagnostics(connection, analyzer) };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -88,6 +90,7 @@ connection.onInitialized(lifecycle.notification(() => {
 connection.onDidOpenTextDocument(lifecycle.notification((params) => {
   if (isPyprojectUri(params.textDocument.uri)) return services?.config.open(params);
   const s = services;
+  if (s && isInfraUri(params.textDocument.uri)) s.infra.refresh(params.textDocument.uri);
   const doc = s?.documents.open(params);
   if (!s || !doc) return;
   s.scanner.onOpen(doc);
@@ -102,6 +105,8 @@ connection.onDidChangeTextDocument(lifecycle.notification((params) => {
 
 connection.onDidSaveTextDocument(lifecycle.notification((params) => {
   const s = services;
+  // A saved template or handler changes what the service's policies grant or need (DG601).
+  s?.infra.refresh(params.textDocument.uri);
   // Clients without a file watcher (many LSP editors) still re-read the project settings.
   if (s && isPyprojectUri(params.textDocument.uri)) {
     s.settings.invalidateProjects();
@@ -159,9 +164,12 @@ connection.languages.diagnostics.on(lifecycle.request('textDocument/diagnostic',
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 }));
 
-connection.onCodeAction(lifecycle.request('textDocument/codeAction', (params) => {
+connection.onCodeAction(lifecycle.request('textDocument/codeAction', async (params) => {
   if (!services) return [];
-  return isPyprojectUri(params.textDocument.uri) ? services.config.codeActions(params) : provideCodeActions(params, services.codeActions);
+  // DG601's statement replacement in infrastructure files comes from the infra diagnostics.
+  if (isPyprojectUri(params.textDocument.uri)) return services.config.codeActions(params);
+  const infra = isInfraUri(params.textDocument.uri) ? services.infra.codeActions(params) : [];
+  return [...infra, ...((await provideCodeActions(params, services.codeActions)) ?? [])];
 }));
 
 connection.onRequest(Requests.scanWorkspace, lifecycle.request(Requests.scanWorkspace, (params: ScanWorkspaceParams, token) => services!.scanner.scan(params, token)));

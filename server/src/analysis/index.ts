@@ -6,4 +6,4 @@ export { decodeSource, checkText } from './source';
 export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
-export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport } from './workspaceIndex';
+export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';
