@@ -31,6 +31,8 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
+/** DG_E2E_STEPS=<regex>: run only the steps whose title matches (and the essential first one). */
+const ONLY = process.env['DG_E2E_STEPS'] ? new RegExp(process.env['DG_E2E_STEPS'], 'i') : undefined;
 const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
 /** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
 const DOCS_IMAGES: Array<[string, string]> = [
@@ -128,6 +130,10 @@ async function main(): Promise<number> {
   for (const [i, step] of STEPS.entries()) {
     const name = `step ${i + 1}/${STEPS.length}: ${step.title}`;
     if (cleaningUp) break; // interrupted: the signal handler is tearing everything down
+    if (ONLY && !ONLY.test(step.title) && !step.essential) {
+      log(`- ${name}: not selected by DG_E2E_STEPS`);
+      continue;
+    }
     if (skipRest) {
       log(`- ${name}: skipped`);
       failures.push(`step ${i + 1} (${step.title}): skipped`);
