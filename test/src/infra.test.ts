@@ -16,6 +16,7 @@ import { classifyResource } from '../../server/out/analysis/infra/resources';
 import { templateFindings } from '../../server/out/analysis/infra/service';
 import { parseAnnotations } from './helpers/annotations';
 import { REPO_ROOT, runCli } from './helpers/cliTree';
+import { fileUri, LspClient } from './helpers/lspClient';
 
 const INFRA_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'infra');
 const FORMATS = ['sam', 'cloudformation-json', 'serverless', 'terraform', 'cdk'];
@@ -194,6 +195,15 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     assert.ok(!analyzer.analyzeText(fixed, { path: file }).findings.some((f) => f.rule === 'DG406'));
   });
 
+  it('DG301\'s condition fix names the partition key the template declares', function () {
+    // An unsaved buffer beside the SAM service: `Key=` lists the sort key first.
+    const file = path.join(INFRA_DIR, 'sam', 'src', 'unsaved_probe.py');
+    const text = 'import os\nimport boto3\n\nloans = boto3.resource("dynamodb").Table(os.environ["LOANS_TABLE"])\n\n\ndef renew(loan_id, member):\n    loans.update_item(Key={"loan_id": loan_id, "member_id": member}, UpdateExpression="SET renewed = :t", ExpressionAttributeValues={":t": True})\n';
+    const f = analyzer.analyzeText(text, { path: file }).findings.find((x) => x.rule === 'DG301');
+    assert.ok(f, 'DG301 reported');
+    assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(member_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
+  });
+
   it('readers turn malformed input into error entries, never exceptions', function () {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-bad-'));
     try {
@@ -222,6 +232,26 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     });
   });
 
+  describe('language server', function () {
+    it('publishes DG601 on the statements of a template opened in the editor', async function () {
+      const client = await LspClient.start({ folders: [path.join(INFRA_DIR, 'sam')] });
+      try {
+        const template = path.join(INFRA_DIR, 'sam', 'template.yaml');
+        const uri = fileUri(template);
+        client.open(uri, fs.readFileSync(template, 'utf8'), 'yaml');
+        const published = await client.waitFor<{ uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }>('textDocument/publishDiagnostics', (p) => p.uri === uri, { timeoutMs: 20000 });
+        assert.deepStrictEqual(published.diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), ['DG601@71', 'DG601@109', 'DG601@144']);
+        const first = published.diagnostics[0]!;
+        const actions = (await client.codeActions(uri, first.range as never, [first as never])) ?? [];
+        const fix = actions.find((a) => 'edit' in a && a.edit) as { title: string; edit: { changes: Record<string, Array<{ newText: string }>> } } | undefined;
+        assert.ok(fix, 'a quick fix replacing the statement');
+        assert.match(fix.edit.changes[uri]![0]!.newText, /dynamodb:Query[\s\S]*!GetAtt LoansTable\.Arn/);
+      } finally {
+        await client.stop();
+      }
+    });
+  });
+
   describe('CLI', function () {
     it('scan reports DG601 at the template\'s path and line', async function () {
       const r = await runCli(['scan', 'test/fixtures/infra/sam', 'test/fixtures/infra/terraform', '--format', 'json', '--select', 'DG601'], REPO_ROOT);
@@ -245,6 +275,10 @@ describe('infrastructure code (test/fixtures/infra)', function () {
       ]);
       // list_notes keys every query by the caller except the tag index: no LeadingKeys condition.
       assert.ok(list.every((s) => s.Condition === undefined));
+      // Every key the tickets handler uses is the authorizer's tenant: LeadingKeys is proven there only.
+      const cfn = JSON.parse((await runCli(['iam', 'test/fixtures/infra/cloudformation-json', '--format', 'json'], REPO_ROOT)).stdout) as typeof out;
+      const byFn = new Map(cfn.services.flatMap((s) => s.functions).map((f) => [f.function, f.policy.Statement]));
+      assert.ok(byFn.get('TicketsFunction')!.every((s) => JSON.stringify(s.Condition).includes('dynamodb:LeadingKeys')));
       const text = await runCli(['iam', 'test/fixtures/infra/serverless'], REPO_ROOT);
       assert.match(text.stdout, /route GET \/customers\/\{id\}: NO authorizer/);
       assert.match(text.stdout, /on !GetAtt OrdersTable\.Arn/);

@@ -17,7 +17,9 @@ export const IAM_HELP = `Usage: dynamo-guard iam [PATH ...] [--format json|text]
 Print, for every function the infrastructure code (SAM/CloudFormation, serverless.yml, Terraform,
 CDK Python) deploys, the least-privilege DynamoDB policy its Python code needs: actions per table
 and index ARN, written with the template's own references; a dynamodb:LeadingKeys condition only
-when every key the function uses is the authenticated caller.
+when every key the function uses is the authenticated caller. That condition names the caller as
+\${aws:PrincipalTag/sub}: it holds only when the function calls DynamoDB with per-caller credentials
+(its role assumed with a session tag "sub"), so apply it together with that change.
 `;
 
 export async function runIam(argv: string[], io: CliIo): Promise<number> {
@@ -69,7 +71,7 @@ export async function runIam(argv: string[], io: CliIo): Promise<number> {
         const table = s.model.tables;
         out.push(`  Allow ${st.Action.join(', ')}`);
         for (const r of st.Resource) out.push(`    on ${refText(r, table.find((t) => t.format === 'terraform' || t.format === 'cdk'))}`);
-        if (st.Condition) out.push('    when dynamodb:LeadingKeys is the caller (every key the function uses is the authenticated subject)');
+        if (st.Condition) out.push('    when dynamodb:LeadingKeys is the caller (every key the function uses is the authenticated subject; needs per-caller credentials tagged `sub`)');
       }
       for (const u of f.unresolved) out.push(`  unresolved table: ${u}`);
     }

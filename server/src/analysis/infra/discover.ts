@@ -75,6 +75,25 @@ function read(file: string): string | undefined {
   }
 }
 
+/** Content checks by file stamp: the editor asks for the root of every file it analyses. */
+const checked = new Map<string, { stamp: string; text: string | undefined }>();
+const MAX_CHECKED = 2000;
+
+/** The file's text when it is infrastructure code of that kind, else undefined. */
+function contentOf(file: string, kind: Kind): string | undefined {
+  const s = stamp([file]);
+  const hit = checked.get(file);
+  if (hit && hit.stamp === s) return hit.text;
+  let text = read(file);
+  if (text !== undefined) {
+    const ok = kind === 'cfn' ? looksLikeCloudFormation(text) : kind === 'serverless' ? looksLikeServerless(file, text) : kind === 'cdk' ? looksLikeCdk(text) : true;
+    if (!ok) text = undefined;
+  }
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  checked.set(file, { stamp: s, text });
+  return text;
+}
+
 /** Candidate infrastructure files of a root, content-checked so unrelated YAML/JSON/Python is left out. */
 export function infraFilesOf(root: string): Array<{ file: string; kind: Kind; text: string }> {
   const out: Array<{ file: string; kind: Kind; text: string }> = [];
@@ -82,12 +101,8 @@ export function infraFilesOf(root: string): Array<{ file: string; kind: Kind; te
   for (const dir of dirs) {
     for (const c of listInfra(dir)) {
       if (out.length >= LIMITS.maxFiles) return out;
-      const text = read(c.file);
-      if (text === undefined) continue;
-      if (c.kind === 'cfn' && !looksLikeCloudFormation(text)) continue;
-      if (c.kind === 'serverless' && !looksLikeServerless(c.file, text)) continue;
-      if (c.kind === 'cdk' && !looksLikeCdk(text)) continue;
-      out.push({ ...c, text });
+      const text = contentOf(c.file, c.kind);
+      if (text !== undefined) out.push({ ...c, text });
     }
   }
   return out;

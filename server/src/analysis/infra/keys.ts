@@ -51,3 +51,9 @@ export function keyConditionAttrs(call: TableCall): Array<{ name: string; node: 
 export function indexOf(call: TableCall): string | undefined {
   return indexOfCall(call);
 }
+
+/** The key schema (partition first) the infrastructure code gives this call's table (DG301's condition fixes). */
+export function infraKeySchema(facts: FileFacts, call: TableCall): string[] | undefined {
+  const keys = infraLookup(facts)?.tableOf(call)?.keys;
+  return keys ? [keys.partition, ...(keys.sort ? [keys.sort] : [])] : undefined;
+}

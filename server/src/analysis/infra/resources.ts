@@ -32,7 +32,9 @@ export function classifyResource(text: string, tables: readonly InfraTable[]): R
 
 /** Does IAM action pattern `pattern` (lower case, `*` wildcards) cover `action`? */
 export function actionMatches(pattern: string, action: string): boolean {
-  const p = pattern.toLowerCase();
+  // Bounded: runs of `*` collapse, and an absurdly long pattern matches only itself.
+  const p = pattern.toLowerCase().replace(/\*+/g, '*');
+  if (p.length > 200) return p === action.toLowerCase();
   const a = action.toLowerCase();
   if (p === '*' || p === a) return true;
   if (!p.includes('*') && !p.includes('?')) return false;
