@@ -204,6 +204,39 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(member_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
   });
 
+  it('DG601 stays silent when a handler calls into another module of the service (not followed)', function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-layer-'));
+    try {
+      fs.mkdirSync(path.join(root, 'src'));
+      fs.writeFileSync(path.join(root, 'template.yaml'), [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Items:',
+        '    Type: AWS::DynamoDB::Table',
+        '    Properties:',
+        '      KeySchema: [{AttributeName: pk, KeyType: HASH}]',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: python3.12',
+        '      CodeUri: src/',
+        '      Handler: app.handler',
+        '      Environment: {Variables: {ITEMS: !Ref Items}}',
+        '      Policies:',
+        '        - Statement: [{Effect: Allow, Action: "dynamodb:*", Resource: "*"}]',
+        '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(root, 'src', 'app.py'), 'from repo import save\n\n\ndef handler(event, context):\n    return save(event["body"])\n');
+      fs.writeFileSync(path.join(root, 'src', 'repo.py'), 'import os\nimport boto3\n\nitems = boto3.resource("dynamodb").Table(os.environ["ITEMS"])\n\n\ndef save(body):\n    items.put_item(Item={"pk": body})\n');
+      const model = readInfra(root);
+      const [a] = analyzeFunctions(model, root, analyzer);
+      assert.match(a!.unresolved.join('\n'), /calls `repo\.save` from another module/);
+      assert.deepStrictEqual(templateFindings([path.join(root, 'src', 'app.py')], analyzer), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('readers turn malformed input into error entries, never exceptions', function () {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-bad-'));
     try {
