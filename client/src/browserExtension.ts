@@ -6,10 +6,10 @@
 // still analysed and the workspace scan says why it is unavailable.
 
 import * as vscode from 'vscode';
-import { LanguageClient, type ErrorHandler, type LanguageClientOptions } from 'vscode-languageclient/browser';
+import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/browser';
 import { Names, type BrowserInitializationOptions, type WorkspaceFileContent } from '../../server/out/protocol';
 import { code2Protocol, protocol2Code } from './browserUris';
-import { CLIENT_ID, CLIENT_NAME, ClientSession } from './session';
+import { CLIENT_ID, CLIENT_NAME, ClientSession, type ClientHooks } from './session';
 
 /** The worker constructor of the web extension host (the client's tsconfig has no DOM types). */
 declare const Worker: new (url: string, options?: { name?: string }) => unknown;
@@ -27,7 +27,7 @@ let scanUnavailable: string | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   session = new ClientSession(context, {
     platform: 'web worker',
-    create: (output, errorHandler) => createClient(context, output, errorHandler),
+    create: (output, hooks) => createClient(context, output, hooks),
   });
   session.registerCommands(() => scanUnavailable);
   await session.start();
@@ -37,7 +37,7 @@ export function deactivate(): Promise<void> | undefined {
   return session?.stop();
 }
 
-async function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, errorHandler: ErrorHandler): Promise<LanguageClient> {
+async function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, hooks: ClientHooks): Promise<LanguageClient> {
   const dist = (...parts: string[]) => vscode.Uri.joinPath(context.extensionUri, 'dist', ...parts).toString(true);
   const files = await readWorkspaceFiles(output);
   const initializationOptions: BrowserInitializationOptions = {
@@ -56,7 +56,7 @@ async function createClient(context: vscode.ExtensionContext, output: vscode.Out
     initializationOptions,
     uriConverters: { code2Protocol, protocol2Code },
     outputChannel: output,
-    errorHandler,
+    ...hooks,
   };
   const worker = new Worker(dist('browser', 'server.js'), { name: 'DynamoGuard language server' });
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, clientOptions, worker as ConstructorParameters<typeof LanguageClient>[3]);

@@ -6,13 +6,13 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
-  type ErrorHandler,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from 'vscode-languageclient/node';
 import { Names, Notifications } from '../../server/out/protocol';
-import { CLIENT_ID, CLIENT_NAME, ClientSession } from './session';
+import { CLIENT_ID, CLIENT_NAME, ClientSession, type ClientHooks } from './session';
 
 let session: ClientSession | undefined;
 
@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(pyprojectWatcher);
   session = new ClientSession(context, {
     platform: 'node',
-    create: (output, errorHandler) => createClient(serverModule, pyprojectWatcher, output, errorHandler),
+    create: (output, hooks) => createClient(serverModule, pyprojectWatcher, output, hooks),
   });
   session.output.appendLine(`Server module: ${serverModule}`);
   session.registerCommands();
@@ -49,7 +49,7 @@ function resolveServerModule(context: vscode.ExtensionContext): string {
   return order.find((p) => fs.existsSync(p)) ?? bundled;
 }
 
-function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemWatcher, output: vscode.OutputChannel, errorHandler: ErrorHandler): LanguageClient {
+function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemWatcher, output: vscode.OutputChannel, hooks: ClientHooks): LanguageClient {
   // IPC rather than stdio: the server runs in a forked Node (VS Code's own, no node on PATH needed)
   // and a stray console.log anywhere in the analyzer cannot corrupt the JSON-RPC stream, because
   // messages travel over the IPC channel instead of stdout. Other editors use `--stdio`.
@@ -65,6 +65,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Configuration mistakes are diagnosed in pyproject.toml itself (any TOML extension or none).
+      { scheme: 'file', pattern: '**/pyproject.toml' },
       // Infrastructure files: DG601 is reported on their policy statements.
       { scheme: 'file', pattern: '**/*.{yaml,yml,json,template,tf}' },
     ],
@@ -77,7 +79,19 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     outputChannel: output,
     // Read at every (re)start: an untrusted workspace gets the server's Restricted Mode limits.
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
-    errorHandler,
+    ...hooks,
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return new DynamoGuardClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+/**
+ * vscode-languageclient 9 logs every exit of the server process as an error, including the one a
+ * stop (Restart Server, deactivation) asks for. An exit with code 0 after the client stopped is
+ * that normal end: log it as information. A crash (the client still running) stays an error.
+ */
+class DynamoGuardClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (this.state === State.Stopped && message === 'Server process exited with code 0.') this.info(message, data);
+    else super.error(message, data, showNotification);
+  }
 }

@@ -3,7 +3,8 @@
 // point says how to create the client; everything else is here.
 
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, type BaseLanguageClient, type ErrorHandler } from 'vscode-languageclient';
+import { explicitSettingsOnly } from './explicitSettings';
+import { CloseAction, ErrorAction, type BaseLanguageClient, type ErrorHandler, type Middleware } from 'vscode-languageclient';
 import { Commands, EditorCommands, type ShowDocumentationArgs } from '../../server/out/protocol';
 import { exportSarif, fixAll, showDebugInfo } from './commands';
 import { showDocumentation } from './documentation';
@@ -17,10 +18,16 @@ const RESTART_COMMAND = 'dynamoGuard.restartServer';
 /** Shutdown answers within milliseconds unless an analysis is under way; do not call that an error. */
 const STOP_TIMEOUT_MS = 10000;
 
+/** What every client gets from the session, whatever its transport. */
+export interface ClientHooks {
+  errorHandler: ErrorHandler;
+  middleware: Middleware;
+}
+
 export interface ClientFactory {
   /** Which server this is, for the output channel and debug info ("node", "web worker"). */
   readonly platform: string;
-  create(output: vscode.OutputChannel, errorHandler: ErrorHandler): BaseLanguageClient | Promise<BaseLanguageClient>;
+  create(output: vscode.OutputChannel, hooks: ClientHooks): BaseLanguageClient | Promise<BaseLanguageClient>;
 }
 
 export class ClientSession {
@@ -29,6 +36,8 @@ export class ClientSession {
   private client: BaseLanguageClient | undefined;
   /** Set while we stop the client on purpose: its connection closing is then not an error. */
   private stopping = false;
+  /** Bumped by every start and stop: a client whose generation is past is being retired. */
+  private generation = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -74,7 +83,8 @@ export class ClientSession {
    */
   async start(): Promise<void> {
     await this.stop();
-    const client = await this.factory.create(this.output, this.errorHandler());
+    const generation = ++this.generation;
+    const client = await this.factory.create(this.output, { errorHandler: this.errorHandler(), middleware: this.middleware(generation) });
     this.client = client;
     this.status.attach(client);
     try {
@@ -91,6 +101,7 @@ export class ClientSession {
   async stop(): Promise<void> {
     const stopping = this.client;
     this.client = undefined;
+    this.generation++;
     if (!stopping) return;
     this.stopping = true;
     try {
@@ -100,6 +111,22 @@ export class ClientSession {
     } finally {
       this.stopping = false;
     }
+  }
+
+  /**
+   * A diagnostic pull still in flight when its client stops comes back after the client forgot
+   * it, which vscode-languageclient logs as an error ("Lost request state in diagnostic pull
+   * model"): report it as cancelled instead, which it is.
+   */
+  private middleware(generation: number): Middleware {
+    return {
+      workspace: { configuration: explicitSettingsOnly },
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (generation !== this.generation) throw new vscode.CancellationError();
+        return report;
+      },
+    };
   }
 
   /** The default handler (restart a crashed server up to 4 times), quiet while we stop on purpose. */

@@ -5,6 +5,7 @@ import { createConnection, ErrorCodes, ProposedFeatures, ResponseError, type Con
 import { Analyzer } from './analysis';
 import { clientFeatures, registerDynamic, serverCapabilities, type ClientFeatures } from './lsp/capabilities';
 import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
+import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
 import { InfraDiagnostics, isInfraUri } from './lsp/infraDiagnostics';
@@ -26,6 +27,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  config: ConfigDiagnostics;
   infra: InfraDiagnostics;
 }
 
@@ -41,7 +43,7 @@ const limits = new Limits(true, Number.isFinite(budgetOverride) && budgetOverrid
 process.on('uncaughtException', (e) => connection.console.error(`DynamoGuard: uncaught exception: ${describe(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`DynamoGuard: unhandled rejection: ${describe(e)}`));
 
-const isPyproject = (uri: string) => /(^|[/\\])pyproject\.toml$/i.test(uri);
+const isPyproject = isPyprojectUri;
 
 connection.onInitialize(async (params) => {
   const analyzer = await Analyzer.create();
@@ -60,11 +62,13 @@ connection.onInitialize(async (params) => {
   const engine = new DiagnosticsEngine(connection, analyzer, documents, settings, index, {
     pull: features.pullDiagnostics,
     refreshSupport: features.diagnosticRefresh,
-  }, limits);
+  }, limits, index);
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions, infra: new InfraDiagnostics(connection, analyzer) };
+  const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
+  settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config, infra: new InfraDiagnostics(connection, analyzer) };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -84,6 +88,7 @@ connection.onInitialized(lifecycle.notification(() => {
 }));
 
 connection.onDidOpenTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.open(params);
   const s = services;
   if (s && isInfraUri(params.textDocument.uri)) s.infra.refresh(params.textDocument.uri);
   const doc = s?.documents.open(params);
@@ -93,6 +98,7 @@ connection.onDidOpenTextDocument(lifecycle.notification((params) => {
 }));
 
 connection.onDidChangeTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.change(params);
   const doc = services?.documents.change(params);
   if (doc) services!.engine.onChange(doc);
 }));
@@ -101,6 +107,12 @@ connection.onDidSaveTextDocument(lifecycle.notification((params) => {
   const s = services;
   // A saved template or handler changes what the service's policies grant or need (DG601).
   s?.infra.refresh(params.textDocument.uri);
+  // Clients without a file watcher (many LSP editors) still re-read the project settings.
+  if (s && isPyprojectUri(params.textDocument.uri)) {
+    s.settings.invalidateProjects();
+    void s.engine.onSettingsChanged();
+    return;
+  }
   const doc = s?.documents.get(params.textDocument.uri);
   if (!s || !doc) return;
   void s.engine.onSave(doc);
@@ -108,6 +120,7 @@ connection.onDidSaveTextDocument(lifecycle.notification((params) => {
 }));
 
 connection.onDidCloseTextDocument(lifecycle.notification((params) => {
+  if (isPyprojectUri(params.textDocument.uri)) return services?.config.close(params.textDocument.uri);
   const s = services;
   const doc = s?.documents.close(params.textDocument.uri);
   if (!s || !doc) return;
@@ -147,12 +160,14 @@ connection.onDidChangeWatchedFiles(lifecycle.notification((params) => {
 
 connection.languages.diagnostics.on(lifecycle.request('textDocument/diagnostic', (params, token) => {
   if (!services) return { kind: 'full', items: [] };
+  if (isPyprojectUri(params.textDocument.uri)) return services.config.diagnostics(params.textDocument.uri);
   return services.engine.pull(params.textDocument.uri, params.previousResultId, token);
 }));
 
 connection.onCodeAction(lifecycle.request('textDocument/codeAction', async (params) => {
   if (!services) return [];
   // DG601's statement replacement in infrastructure files comes from the infra diagnostics.
+  if (isPyprojectUri(params.textDocument.uri)) return services.config.codeActions(params);
   const infra = isInfraUri(params.textDocument.uri) ? services.infra.codeActions(params) : [];
   return [...infra, ...((await provideCodeActions(params, services.codeActions)) ?? [])];
 }));

@@ -22,7 +22,7 @@ import {
 } from './helpers/cliTree';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const SPEC_CODES = ['DG101', 'DG102', 'DG103', 'DG104', 'DG105', 'DG201', 'DG202', 'DG203', 'DG204', 'DG205', 'DG301', 'DG302', 'DG303', 'DG304', 'DG401', 'DG402', 'DG403', 'DG404', 'DG405', 'DG406', 'DG407', 'DG501', 'DG502', 'DG601', 'DG602'];
+const SPEC_CODES = ['DG101', 'DG102', 'DG103', 'DG104', 'DG105', 'DG106', 'DG201', 'DG202', 'DG203', 'DG204', 'DG205', 'DG301', 'DG302', 'DG303', 'DG304', 'DG401', 'DG402', 'DG403', 'DG404', 'DG405', 'DG406', 'DG407', 'DG501', 'DG502', 'DG601', 'DG602'];
 const SMOKE_LINES = SMOKE_SAMPLE.split('\n');
 /** 1-based column of `get_item` on line 7 and of `get_user` on line 6. */
 const GET_ITEM_COL = SMOKE_LINES[6]!.indexOf('get_item') + 1;

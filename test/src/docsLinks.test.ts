@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { RULES } from '../../server/out/analysis';
 import { headingAnchors, isExternal, markdownLinks } from './helpers/markdown';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -72,6 +73,14 @@ describe('documentation links', function () {
     const guide = read('docs/extension/README.md');
     const beforeFirstSection = guide.slice(0, guide.indexOf('\n## '));
     assert.doesNotMatch(beforeFirstSection, /npm (ci|test|run)/);
+  });
+
+  it('the rule tables of the user guide and the README list every registered rule', function () {
+    const registered = RULES.map((r) => r.meta.code);
+    for (const [file, link] of [['docs/extension/README.md', '../rules/'], ['README.md', 'docs/rules/']] as const) {
+      const listed = [...read(file).matchAll(new RegExp(`\\[(DG\\d{3})\\]\\(${link.replace(/[./]/g, '\\$&')}DG\\d{3}\\.md\\)`, 'g'))].map((m) => m[1]!);
+      assert.deepStrictEqual([...new Set(listed)].sort(), [...registered].sort(), `${file}: its rule table must link every registered rule (${link}DGxxx.md)`);
+    }
   });
 
   it('CHANGELOG.md follows Keep a Changelog', function () {

@@ -4,6 +4,7 @@
 // requests answered while a long analysis is under way.
 
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -183,5 +184,74 @@ describe('language server lifecycle and limits (LSP over stdio)', function () {
     await client.codeActions(small, range, []);
     assert.equal(bigDone, false, 'the code action was answered only after the long analysis');
     assert.ok((await bigPull).length > 0);
+  });
+
+  describe('a half-built workspace index shows no false findings', () => {
+    const AUTH = [
+      'import jwt',
+      'from fastapi import Header, HTTPException',
+      '',
+      'def who_is_calling(authorization: str = Header(...)) -> dict:',
+      '    try:',
+      '        return jwt.decode(authorization.split()[1], "k", algorithms=["HS256"])',
+      '    except Exception:',
+      '        raise HTTPException(status_code=401)',
+      '',
+    ].join('\n');
+    const MAIN = [
+      'import boto3',
+      'from fastapi import Depends, FastAPI',
+      'from app.security import who_is_calling',
+      '',
+      'app = FastAPI()',
+      'notes = boto3.resource("dynamodb").Table("notes")',
+      '',
+      '@app.get("/notes/{note_id}")',
+      'def read_note(note_id: str, caller: dict = Depends(who_is_calling)):',
+      // DG201 (no projection) does not depend on the index; DG102 without the index would be false.
+      '    return notes.get_item(Key={"owner": caller["sub"], "note_id": note_id})["Item"]',
+      '',
+    ].join('\n');
+    function project(name: string): string {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), `dg-index-${name}-`));
+      const files: Record<string, string> = { 'app/__init__.py': '', 'app/security.py': AUTH, 'app/main.py': MAIN, 'app/util_a.py': 'X = 1\n', 'app/util_b.py': 'Y = 2\n' };
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      }
+      return root;
+    }
+
+    it('control: without the index the imported auth function is unknown (DG102), so the test can fail', async () => {
+      const client = track(await LspClient.start());
+      const uri = uriOf('main-alone.py');
+      client.open(uri, MAIN);
+      assert.deepEqual(codes(await client.diagnostics(uri)), ['DG102', 'DG201']);
+    });
+
+    it('waits for an index that completes within the bound: the first pull is already right', async () => {
+      const root = project('fast');
+      const client = track(await LspClient.start({ folders: [root], env: { DG_TEST_INDEX_DELAY_MS: '100' } }));
+      const uri = fileUri(path.join(root, 'app', 'main.py'));
+      client.open(uri, MAIN);
+      assert.deepEqual(codes(await client.diagnostics(uri)), ['DG201']);
+    });
+
+    it('marks the file pending while a slow index builds, then refreshes with the real findings', async () => {
+      const root = project('slow');
+      const client = track(await LspClient.start({ folders: [root], env: { DG_TEST_INDEX_DELAY_MS: '800' } }));
+      const uri = fileUri(path.join(root, 'app', 'main.py'));
+      const since = client.mark();
+      client.open(uri, MAIN);
+      const first = await client.pull(uri);
+      assert.equal(first.kind, 'full');
+      assert.deepEqual(first.kind === 'full' ? first.items : undefined, [], 'no false DG102 while indexing');
+      const status = await client.waitFor<StatusParams>(Notifications.status, (p) => p.uri === uri, { since });
+      assert.match(status.message ?? '', /waiting for the workspace index/);
+      await client.waitFor('request:workspace/diagnostic/refresh', () => true, { since, timeoutMs: 15000 });
+      const report = await client.pull(uri, first.resultId);
+      assert.equal(report.kind, 'full', 'the refresh brings a new result');
+      assert.deepEqual(codes(report.kind === 'full' ? report.items : []), ['DG201']);
+    });
   });
 });

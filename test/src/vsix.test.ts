@@ -70,11 +70,10 @@ describe('the packaged .vsix', function () {
   before(async function () {
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
     repository = manifest.repository.url;
-    // vsce packages dist/ (see .vscodeignore); build it when this checkout has none yet.
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) {
-      const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
-      assert.strictEqual(bundle.status, 0, `npm run bundle failed: ${bundle.stderr}`);
-    }
+    // vsce packages dist/ (see .vscodeignore) and checks that the manifest's entry points exist:
+    // bundle first, as `npm run package` does, so the package is the current code's.
+    const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.strictEqual(bundle.status, 0, `npm run bundle failed: ${bundle.stderr}`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-vsix-'));
     const vsix = path.join(tmp, 'dynamo-guard.vsix');
     const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');

@@ -1,7 +1,7 @@
 // The analyzer's public vocabulary. Deliberately LSP-shaped (0-based lines, UTF-16 columns) so
 // the server can pass ranges through untouched, but free of any LSP import so the CLI shares it.
 
-export type Severity = 'error' | 'warning' | 'info';
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export interface Position {
   /** 0-based line. */

@@ -41,7 +41,22 @@ interface AnalysisRecord {
   key: string;
   /** The analysis threw: findings are the last good ones and may not match this version's text. */
   failed: boolean;
+  /** Held back while the workspace index was half-built; redone when it is complete. */
+  pending?: boolean;
 }
+
+/** The workspace index's first build, as far as diagnostics care. */
+export interface IndexState {
+  readonly complete: boolean;
+  whenComplete(): Promise<void>;
+}
+
+/**
+ * How long an analysis waits for the first index build before showing the file as pending:
+ * without the index, imported auth functions and guards are unknown and findings like "never
+ * authenticates" would be false.
+ */
+const INDEX_WAIT_MS = 1500;
 
 /** Findings of one exact document version, for code actions. */
 export interface Snapshot {
@@ -91,7 +106,14 @@ export class DiagnosticsEngine {
     private readonly workspace: WorkspaceIndex,
     private readonly mode: DiagnosticsMode,
     private readonly limits: Limits = new Limits(true),
-  ) {}
+    private readonly index?: IndexState,
+  ) {
+    // Files shown as pending get their real findings as soon as the index is complete.
+    void index?.whenComplete().then(() => {
+      if (this.disposed || ![...this.records.values()].some((r) => r.pending)) return;
+      return this.onSettingsChanged();
+    });
+  }
 
   onOpen(doc: OpenDocument): void {
     // A re-open without close restarts at version 1: what we had is for other text.
@@ -209,6 +231,7 @@ export class DiagnosticsEngine {
 
   private isFresh(rec: AnalysisRecord, doc: OpenDocument): boolean {
     if (rec.epoch !== this.settings.epoch || rec.indexVersion !== this.workspace.version) return false;
+    if (rec.pending && this.index?.complete) return false;
     return rec.version === doc.version || rec.settings.run === 'onSave';
   }
 
@@ -238,6 +261,11 @@ export class DiagnosticsEngine {
     // A change arrived while we waited for settings: its own analysis will run after the debounce.
     if (this.timers.has(doc.uri)) return;
     doc.settings = settings;
+    if (this.index && !this.index.complete && doc.path) {
+      await Promise.race([this.index.whenComplete(), new Promise((resolve) => setTimeout(resolve, INDEX_WAIT_MS))]);
+      if (this.disposed || this.documents.get(doc.uri) !== doc || this.timers.has(doc.uri)) return;
+      if (!this.index.complete) return this.recordPending(doc, epoch, settings);
+    }
     const started = performance.now();
     const version = doc.version;
     const indexVersion = this.workspace.version;
@@ -266,6 +294,18 @@ export class DiagnosticsEngine {
       this.connection.console.info(`DynamoGuard: ${doc.path ?? doc.uri}: ${outcome.message}`);
       this.logged.set(doc.uri, outcome.message);
     } else if (!outcome.message) this.logged.delete(doc.uri);
+  }
+
+  /** No findings yet, and say why: the index is still being built (refreshed when it is done). */
+  private recordPending(doc: OpenDocument, epoch: number, settings: DynamoGuardSettings): void {
+    const prev = this.records.get(doc.uri);
+    const key = '[]';
+    const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
+    const indexVersion = this.workspace.version;
+    this.records.set(doc.uri, { version: doc.version, epoch, indexVersion, settings, findings: [], diagnostics: [], resultId, key, failed: false, pending: true });
+    if (!this.mode.pull) this.publish(doc.uri, [], doc.version);
+    const message = 'waiting for the workspace index; findings follow when it is complete';
+    void this.connection.sendNotification(Notifications.status, { uri: doc.uri, findings: 0, durationMs: 0, message } satisfies StatusParams).catch(() => undefined);
   }
 
   /**
@@ -302,7 +342,9 @@ export class DiagnosticsEngine {
         const step = steps.next();
         if (step.done) {
           const result = step.value;
-          return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+          // Skipped, or analysed only in part (a function over the analyzer's own budget).
+          const message = result.skipped ?? result.errors?.join('; ');
+          return message ? { findings: result.findings, message, failed: false } : { findings: result.findings, failed: false };
         }
         const now = performance.now();
         const heap = heapAtStart === undefined ? undefined : heapUsed();

@@ -53,8 +53,15 @@ export const COMMAND_STEPS: Step[] = [
       const { wb } = ctx;
       const before = read(ctx, LAMBDA);
       await wb.quickOpen(LAMBDA);
-      await wb.waitFor('squiggles in the Lambda handler', async () => ((await wb.squiggles()).length > 0 ? true : undefined), 60000);
-      const squigglesBefore = (await wb.squiggles()).length;
+      // The findings are below the fold: count them in the status bar (errors + warnings).
+      const total = async () => {
+        const { errors, warnings } = await wb.problemCounts();
+        return errors + warnings;
+      };
+      const problemsBefore = await wb.waitFor('problems counted in the status bar', async () => {
+        const n = await total();
+        return n > 0 ? n : undefined;
+      }, 60000);
       await wb.runCommand('DynamoGuard: Fix all problems');
       await wb.waitDirty(true);
       await wb.save();
@@ -62,11 +69,11 @@ export const COMMAND_STEPS: Step[] = [
       assert.notStrictEqual(after, before, 'the file should have changed');
       const problems = await pythonSyntaxProblems(after);
       assert.deepStrictEqual(problems, [], `the fixed file does not parse:\n${formatSyntaxProblems(LAMBDA, problems)}`);
-      const squigglesAfter = await wb.waitFor('fewer squiggles after the fixes', async () => {
-        const n = (await wb.squiggles()).length;
-        return n < squigglesBefore ? n : undefined;
+      const problemsAfter = await wb.waitFor('fewer problems after the fixes', async () => {
+        const n = await total();
+        return n < problemsBefore ? n : undefined;
       }, 20000);
-      log(`  ${LAMBDA}: ${squigglesBefore} -> ${squigglesAfter} squiggles; the saved file parses`);
+      log(`  ${LAMBDA} fixed: ${problemsBefore} -> ${problemsAfter} problems in the workspace; the saved file parses`);
       await wb.screenshot('fix-all');
     },
   },
@@ -117,7 +124,10 @@ export const COMMAND_STEPS: Step[] = [
       }, 60000);
       const errors = logText.split('\n').filter((l) => /\[Error/.test(l));
       assert.deepStrictEqual(errors, [], 'a normal restart must not log errors');
-      await wb.waitFor('squiggles after the restart', async () => ((await wb.squiggles()).length > 0 ? true : undefined), 60000);
+      await wb.waitFor('problems after the restart', async () => {
+        const { errors, warnings } = await wb.problemCounts();
+        return errors + warnings > 0 ? true : undefined;
+      }, 60000);
       log(`  restarted; ${logText.split('\n').length} output lines, none at error level`);
       await wb.screenshot('restarted');
     },

@@ -16,7 +16,11 @@ export type ObjKind =
   | 'flaskRequest' | 'flaskG' | 'flaskSession' | 'chaliceRequest' | 'chaliceContext'
   | 'lambdaEvent' | 'lambdaRequestContext' | 'starletteRequest'
   | 'pynamoModel' | 'pynamoItem' | 'pydanticModel' | 'pydanticInstance'
-  | 'conditionBuilder' | 'exception';
+  | 'conditionBuilder' | 'exception'
+  /** An instance of a class of the workspace (a repository, a service): its methods have summaries. */
+  | 'instance'
+  /** A class of another workspace module (constructing it gives an `instance`). */
+  | 'classRef';
 
 export type DbLevel = 'response' | 'item' | 'items';
 
@@ -62,8 +66,10 @@ export interface Value {
   constant?: boolean;
   str?: string;
   obj?: ObjKind;
-  /** Table name for `table`, class name for pynamo/pydantic objects. */
+  /** Table name for `table`, class name for pynamo/pydantic objects and instances. */
   name?: string;
+  /** File of the module defining an `instance`'s or `classRef`'s class, when not this file. */
+  module?: string;
   /** Whole DynamoDB read results flowing here: table-call id -> level. */
   dbWhole?: Map<number, DbLevel>;
   /** Any value derived from a read's result (for fetch-then-check). */
@@ -173,6 +179,7 @@ export function join(a: Value, b: Value, depth = 0): Value {
   if (a.obj && a.obj === b.obj) {
     out.obj = a.obj;
     if (a.name === b.name && a.name !== undefined) out.name = a.name;
+    if (a.module === b.module && a.module !== undefined) out.module = a.module;
   }
   const cond = unionBy(a.cond, b.cond, (c) => c);
   if (cond) out.cond = cond;

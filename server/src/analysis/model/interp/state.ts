@@ -23,7 +23,21 @@ export interface ModuleContext {
   deployedHandler?(name: string): boolean;
   /** Work counter of the analysis (absent: unbounded, as in throwaway evaluations). */
   budget?: Budget;
+  /** Summary of a method of a class of this file (memoised, cycle-safe). */
+  methodSummary?(className: string, method: string): SummaryRef | undefined;
+  /** A name of another workspace module (`pkg.repo.get_order`, `.db.table`): a function's summary or a value. */
+  foreign?(qualified: string): Foreign | undefined;
+  /** Summary of a method of a class defined in the workspace module at `path`. */
+  foreignMethod?(path: string, className: string, method: string): SummaryRef | undefined;
 }
+
+export interface SummaryRef {
+  summary: FunctionSummary;
+  /** Parameter names in order (`self` included for methods). */
+  params: string[];
+}
+
+export type Foreign = ({ kind: 'function'; path: string } & SummaryRef) | { kind: 'value'; value: Value };
 
 /**
  * ESLint's `timeBudget` idea as a step counter: every statement and expression the interpreter
