@@ -198,7 +198,7 @@ describe('infrastructure code (test/fixtures/infra)', function () {
   it('DG301\'s condition fix names the partition key the template declares', function () {
     // An unsaved buffer beside the SAM service: `Key=` lists the sort key first.
     const file = path.join(INFRA_DIR, 'sam', 'src', 'unsaved_probe.py');
-    const text = 'import os\nimport boto3\n\nloans = boto3.resource("dynamodb").Table(os.environ["LOANS_TABLE"])\n\n\ndef renew(loan_id, member):\n    loans.update_item(Key={"loan_id": loan_id, "member_id": member}, UpdateExpression="SET renewed = :t", ExpressionAttributeValues={":t": True})\n';
+    const text = 'import os\nimport boto3\n\nloans = boto3.resource("dynamodb").Table(os.environ["LOANS_TABLE"])\n\n\ndef renew(event, context):\n    loan_id = event["pathParameters"]["loan_id"]\n    member = event["pathParameters"]["member"]\n    loans.update_item(Key={"loan_id": loan_id, "member_id": member}, UpdateExpression="SET renewed = :t", ExpressionAttributeValues={":t": True})\n';
     const f = analyzer.analyzeText(text, { path: file }).findings.find((x) => x.rule === 'DG301');
     assert.ok(f, 'DG301 reported');
     assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(member_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
