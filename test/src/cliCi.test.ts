@@ -14,7 +14,7 @@ const FIXABLE = [
   'table = boto3.resource("dynamodb").Table("items")',
   '',
   '',
-  'def rename(item_id, name):',
+  'def rename_item(item_id, name):',
   '    table.update_item(',
   '        Key={"id": item_id},',
   '        UpdateExpression="SET name = :n",',

@@ -5,6 +5,8 @@ import { textOf } from '../model/module';
 import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
 import type { Fix } from '../types';
+import { verifiesCaller } from '../facts/capability';
+import { publicByDesign } from '../facts/publicness';
 import type { RuleModule } from './rule';
 
 function usesRequestInput(fnFacts: FunctionFacts): boolean {
@@ -144,6 +146,9 @@ const rule: RuleModule = {
   check(context) {
     for (const fnFacts of context.facts.handlers) {
       if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
+      // Login/sign-up/reset/health routes serve anonymous callers by design; a verified token or a
+      // cart capability read in the handler is the caller's authentication.
+      if (publicByDesign(context.facts, fnFacts) || verifiesCaller(context.facts, fnFacts)) continue;
       // The template puts every route of this handler behind an authorizer (infra/auth.ts).
       if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
