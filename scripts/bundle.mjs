@@ -72,6 +72,7 @@ for (const { name, entry } of entries) {
 const assets = [
   'node_modules/web-tree-sitter/tree-sitter.wasm',
   'node_modules/tree-sitter-python/tree-sitter-python.wasm',
+  'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
 ];
 for (const asset of assets) {
   if (!fs.existsSync(path.join(root, asset))) fail(`${asset} is missing; run npm ci`);

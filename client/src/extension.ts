@@ -11,7 +11,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { Names } from '../../server/out/protocol';
+import { Names, Notifications } from '../../server/out/protocol';
 import { CLIENT_ID, CLIENT_NAME, ClientSession, type ClientHooks } from './session';
 
 let session: ClientSession | undefined;
@@ -27,6 +27,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   session.output.appendLine(`Server module: ${serverModule}`);
   session.registerCommands();
+  // Restricted Mode limits end when the user trusts the workspace.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void session?.current?.sendNotification(Notifications.trust, { trusted: true })),
+  );
   await session.start();
 }
 
@@ -61,6 +65,10 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Configuration mistakes are diagnosed in pyproject.toml itself (any TOML extension or none).
+      { scheme: 'file', pattern: '**/pyproject.toml' },
+      // Infrastructure files: DG601 is reported on their policy statements.
+      { scheme: 'file', pattern: '**/*.{yaml,yml,json,template,tf}' },
     ],
     synchronize: {
       configurationSection: Names.settingsSection,
@@ -69,6 +77,8 @@ function createClient(serverModule: string, pyprojectWatcher: vscode.FileSystemW
     // In `onSave` mode the server only re-analyzes on save, so the client must ask again then.
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    // Read at every (re)start: an untrusted workspace gets the server's Restricted Mode limits.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     ...hooks,
   };
   return new DynamoGuardClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

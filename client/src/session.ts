@@ -3,6 +3,7 @@
 // point says how to create the client; everything else is here.
 
 import * as vscode from 'vscode';
+import { explicitSettingsOnly } from './explicitSettings';
 import { CloseAction, ErrorAction, type BaseLanguageClient, type ErrorHandler, type Middleware } from 'vscode-languageclient';
 import { Commands, EditorCommands, type ShowDocumentationArgs } from '../../server/out/protocol';
 import { exportSarif, fixAll, showDebugInfo } from './commands';
@@ -119,6 +120,7 @@ export class ClientSession {
    */
   private middleware(generation: number): Middleware {
     return {
+      workspace: { configuration: explicitSettingsOnly },
       provideDiagnostics: async (document, previousResultId, token, next) => {
         const report = await next(document, previousResultId, token);
         if (generation !== this.generation) throw new vscode.CancellationError();

@@ -3,7 +3,11 @@
 // the other's runtime.
 
 export type RunMode = 'onType' | 'onSave';
-export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
+export type SeverityOverride = 'error' | 'warning' | 'info' | 'hint' | 'off';
+/** ruff-vscode's `configurationPreference`: which of editor settings and pyproject.toml wins. */
+export type ConfigurationPreference = 'editorFirst' | 'filesystemFirst' | 'editorOnly';
+/** The comment "Disable for this line" writes. */
+export type DisableCommentStyle = 'dynamo-guard' | 'noqa';
 
 /** `dynamoGuard.*` VS Code settings, mirrored by `[tool.dynamo-guard]` in pyproject.toml. */
 export interface DynamoGuardSettings {
@@ -12,13 +16,21 @@ export interface DynamoGuardSettings {
   debounceMs: number;
   select: string[];
   ignore: string[];
+  /** Added to `select` (when it restricts) and `ignore` by another layer without replacing them. */
+  extendSelect: string[];
+  extendIgnore: string[];
+  /** Rule code, prefix or glob (`DG1*`) -> level; the most specific pattern wins. */
   severity: Record<string, SeverityOverride>;
+  /** File glob -> rule codes ignored in matching files. */
+  perFileIgnores: Record<string, string[]>;
   exclude: string[];
   authFunctions: string[];
   ownerAttributes: string[];
   sensitiveAttributes: string[];
   publicFields: string[];
   maxFileSizeKb: number;
+  configurationPreference: ConfigurationPreference;
+  disableComment: DisableCommentStyle;
 }
 
 /** Names both sides (and any other LSP client) rely on. */
@@ -46,7 +58,13 @@ export const Notifications = {
   scanProgress: 'dynamoGuard/scanProgress',
   /** Server -> client: counts for the language status item. */
   status: 'dynamoGuard/status',
+  /** Client -> server: the workspace trust changed (Restricted Mode limits on or off). */
+  trust: 'dynamoGuard/trust',
 } as const;
+
+export interface TrustParams {
+  trusted: boolean;
+}
 
 export interface ScanWorkspaceParams {
   /** Opaque id echoed in progress notifications. */

@@ -4,13 +4,18 @@
 --      reached the server: on 0.7 through init_options, later through workspace/configuration);
 --   2. the "Insert a 403 guard" quick fix is picked from vim.lsp.buf.code_action() and applied,
 --      the file is written and DG101 goes away;
---   3. a settings change sent as workspace/didChangeConfiguration turns DG201 off.
+--   3. "Show documentation for DG201" opens the rule's page in a split (the documented
+--      dynamoGuard.showDocumentation handler), and :DynamoGuardScan (the documented user command)
+--      reports a finding in a file that was never opened;
+--   4. a settings change sent as workspace/didChangeConfiguration turns DG201 off.
 -- Everything observed goes to the JSON file $DG_NVIM_RESULT; test/src/nvim/run.ts judges it and
 -- the written file. Any error is recorded there too, and Neovim always quits.
 
 local result = { steps = {} }
 local out = assert(os.getenv('DG_NVIM_RESULT'), 'DG_NVIM_RESULT is not set')
 local TIMEOUT = 30000
+-- The title vim.ui.select picks from the code action menu (prefix match).
+local pick
 
 local function save()
   local f = assert(io.open(out, 'w'))
@@ -65,12 +70,14 @@ local function run()
   local guard = has(ours(buf), 'DG101')
   vim.api.nvim_win_set_cursor(0, { guard.lnum + 1, guard.col })
   local offered = {}
+  pick = 'Insert a 403 guard'
   vim.ui.select = function(items, opts, on_choice)
     local choice
+    offered = {}
     for _, item in ipairs(items) do
       local title = opts.format_item and opts.format_item(item) or item[2].title
       table.insert(offered, title)
-      if not choice and title:find('Insert a 403 guard', 1, true) then choice = item end
+      if not choice and title:find(pick, 1, true) then choice = item end
     end
     on_choice(choice)
   end
@@ -81,6 +88,30 @@ local function run()
   vim.cmd('write')
   wait_for('DG101 to go away after the fix', function() return has(ours(buf), 'DG101') == nil end)
   result.steps.fixed = ours(buf)
+
+  -- "Show documentation for DG201" runs the documented dynamoGuard.showDocumentation handler.
+  local doc = has(ours(buf), 'DG201')
+  vim.api.nvim_win_set_cursor(0, { doc.lnum + 1, doc.col })
+  pick = 'Show documentation for DG201'
+  vim.lsp.buf.code_action()
+  wait_for('the DG201 page in a split', function() return vim.api.nvim_buf_get_name(0):match('DG201%.md$') ~= nil end)
+  result.steps.documentation = { file = vim.api.nvim_buf_get_name(0), windows = #vim.api.nvim_list_wins() }
+  vim.cmd('close')
+
+  -- :DynamoGuardScan (documented user command): findings of a file that was never opened.
+  local messages = {}
+  vim.notify = function(msg) table.insert(messages, msg) end
+  vim.cmd('DynamoGuardScan')
+  local function scanned()
+    for _, d in ipairs(vim.diagnostic.get()) do
+      if d.source == 'DynamoGuard' and d.code == 'DG101' and vim.api.nvim_buf_get_name(d.bufnr):match('other%.py$') then return true end
+    end
+    return false
+  end
+  wait_for('the scan summary and DG101 in other.py', function()
+    return scanned() and #messages > 0
+  end)
+  result.steps.scan = messages
 
   -- A settings change while running: workspace/didChangeConfiguration with the nested settings
   -- (the server re-reads them through workspace/configuration where the client supports it).

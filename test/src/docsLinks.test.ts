@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { RULES } from '../../server/out/analysis';
 import { headingAnchors, isExternal, markdownLinks } from './helpers/markdown';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -74,6 +75,14 @@ describe('documentation links', function () {
     assert.doesNotMatch(beforeFirstSection, /npm (ci|test|run)/);
   });
 
+  it('the rule tables of the user guide and the README list every registered rule', function () {
+    const registered = RULES.map((r) => r.meta.code);
+    for (const [file, link] of [['docs/extension/README.md', '../rules/'], ['README.md', 'docs/rules/']] as const) {
+      const listed = [...read(file).matchAll(new RegExp(`\\[(DG\\d{3})\\]\\(${link.replace(/[./]/g, '\\$&')}DG\\d{3}\\.md\\)`, 'g'))].map((m) => m[1]!);
+      assert.deepStrictEqual([...new Set(listed)].sort(), [...registered].sort(), `${file}: its rule table must link every registered rule (${link}DGxxx.md)`);
+    }
+  });
+
   it('CHANGELOG.md follows Keep a Changelog', function () {
     const changelog = read('CHANGELOG.md');
     assert.match(changelog, /^# Changelog\n/);
@@ -100,5 +109,26 @@ describe('documentation links', function () {
       if (!fs.existsSync(spec)) continue;
       assert.deepStrictEqual(nonEmpty(read(`docs/${name}`)), nonEmpty(fs.readFileSync(spec, 'utf8')), `docs/${name} differs from the product spec ${spec}: copy it`);
     }
+  });
+});
+
+describe('a plain clone', function () {
+  it('needs nothing beside the repository: no script, CI step or npm script reads ../shared', function () {
+    const offenders: string[] = [];
+    const check = (rel: string, text: string): void => {
+      if (/\.\.\/shared\b|\/work\/shared\b/.test(text)) offenders.push(rel);
+    };
+    const walk = (rel: string): void => {
+      const full = path.join(REPO_ROOT, rel);
+      if (!fs.existsSync(full)) return;
+      if (fs.statSync(full).isDirectory()) {
+        for (const name of fs.readdirSync(full)) if (!SKIP_DIRS.has(name) && name !== 'fixtures') walk(path.join(rel, name));
+      } else if (/\.(sh|mjs|js|ts)$|^\.ci[/\\]run$/.test(rel) && !rel.endsWith('docsLinks.test.ts')) {
+        check(rel, fs.readFileSync(full, 'utf8'));
+      }
+    };
+    for (const dir of ['.ci', 'scripts', 'test/e2e', 'test/exploit', 'test/src', 'bench']) walk(dir);
+    check('package.json scripts', JSON.stringify((JSON.parse(read('package.json')) as { scripts: unknown }).scripts));
+    assert.deepStrictEqual(offenders, []);
   });
 });

@@ -170,7 +170,8 @@ describe('quick fixes (test/fixtures/fixes)', function () {
   });
 
   it(`has at least ${MIN_INPUTS_PER_RULE} inputs for each fixable rule`, function () {
-    const short = FIXABLE.filter((rule) => inputs.filter((f) => f.startsWith(`${rule}_`)).length < (CORE_FIXABLE.includes(rule) ? MIN_INPUTS_PER_RULE : 1));
+    // DG406/DG601 fixes need a template beside the code: infra.test.ts applies them on test/fixtures/infra.
+    const short = FIXABLE.filter((rule) => rule !== 'DG406' && rule !== 'DG601').filter((rule) => inputs.filter((f) => f.startsWith(`${rule}_`)).length < (CORE_FIXABLE.includes(rule) ? MIN_INPUTS_PER_RULE : 1));
     assert.deepStrictEqual(short, [], `rules with fewer than ${MIN_INPUTS_PER_RULE} inputs in ${FIX_DIR}`);
     const stray = inputs.filter((f) => !FIXABLE.includes(f.slice(0, 5)));
     assert.deepStrictEqual(stray, [], 'inputs for a rule without quick fixes');

@@ -34,18 +34,40 @@ const DEF_LINE = 5;
 
 const CLEAN = 'def add(a, b):\n    return a + b\n';
 
-/** DG301: update_item without ConditionExpression; its attribute_exists(<pk>) fix is mechanical (safe). */
+/** DG301: update_item with a request-chosen key and no ConditionExpression; its attribute_exists(<pk>) fix (404 mapped) is safe. */
 const UNCONDITIONAL_UPDATE = [
   'import boto3',
+  'from flask import Flask',
+  'app = Flask(__name__)',
   'table = boto3.resource("dynamodb").Table("orders")',
   '',
   '',
+  '@app.post("/orders/<order_id>/close")',
   'def close_order(order_id):',
   '    table.update_item(',
   '        Key={"order_id": order_id},',
   '        UpdateExpression="SET is_closed = :t",',
   '        ExpressionAttributeValues={":t": True},',
   '    )',
+  '',
+].join('\n');
+
+/** The fuzz test's second half (repository-style creates, DG301; what it reports does not matter, only that it is stable). */
+const SCRIPT_UPDATE = [
+  'import boto3',
+  'table = boto3.resource("dynamodb").Table("orders")',
+  '',
+  '',
+  'def create_order(order_id):',
+  '    table.put_item(Item={"order_id": order_id})',
+  '',
+  '',
+  'def add_line(order_id, sku):',
+  '    table.put_item(Item={"order_id": order_id, "sku": sku})',
+  '',
+  '',
+  'def register_coupon(code):',
+  '    table.put_item(Item={"order_id": code})',
   '',
 ].join('\n');
 
@@ -170,7 +192,7 @@ describe('language server (LSP over stdio)', function () {
     it('gives the same diagnostics after many incremental edits as for the same text opened fresh', async () => {
       const client = await start();
       const uri = fileUri(path.join(tmp, 'pull', 'fuzz.py'));
-      let text = SMOKE + '\n' + UNCONDITIONAL_UPDATE;
+      let text = SMOKE + '\n' + SCRIPT_UPDATE;
       client.open(uri, text);
       let seed = 42;
       const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);

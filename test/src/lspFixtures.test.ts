@@ -15,7 +15,10 @@ describe('rule fixtures over LSP (server spawned over stdio)', function () {
   let client: LspClient;
 
   before(async () => {
-    client = await LspClient.start({ folders: [FIXTURES], settings: { debounceMs: 0 } });
+    // No workspace folder: the fixtures are independent files, analysed alone as in the
+    // analyzer-level fixture test (as a workspace, one file's auth functions and key schemas
+    // would leak into the others through the cross-file index).
+    client = await LspClient.start({ settings: { debounceMs: 0 } });
   });
   after(async () => {
     await client.stop();

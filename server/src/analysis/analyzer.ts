@@ -1,7 +1,10 @@
+import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
-import { DEFAULT_SETTINGS, isRuleEnabled } from './config/config';
-import { computeFactsSteps, drain } from './model/engine';
+import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
+import { infraReady } from './infra/languages';
+import { computeFacts, computeFactsSteps, drain, type BudgetLimits } from './model/engine';
+import type { FileFacts, TableCall } from './model/facts';
 import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
@@ -10,7 +13,7 @@ import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
 import { isSuppressed, parseSuppressions } from './suppressions';
-import type { AnalysisResult, Finding, Range, TextEdit } from './types';
+import type { AnalysisResult, Finding, Range, RelatedLocation, TextEdit } from './types';
 
 export const REPOSITORY_URL = 'https://github.com/dynamo-guard/dynamo-guard';
 
@@ -30,6 +33,8 @@ export interface AnalyzeOptions {
   workspace?: WorkspaceIndex;
   /** Absolute path of the file, used to resolve relative imports through the workspace index. */
   path?: string;
+  /** Work limits of the analysis (defaults: engine.ts DEFAULT_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -40,7 +45,10 @@ export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    return new Analyzer(await createParser());
+    const parser = await createParser();
+    // Infrastructure readers (Terraform grammar, CDK via Python) must be usable synchronously by rules.
+    await infraReady();
+    return new Analyzer(parser);
   }
 
   /** A document kept in sync with `PyDocument.applyChanges` for incremental re-analysis. */
@@ -76,12 +84,14 @@ export class Analyzer {
     if (tooBig) return { findings: [], skipped: tooBig, lines };
     const suppressions = parseSuppressions(doc.text);
     if (suppressions.file) return { findings: [], lines };
-    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path);
+    this.attachLoader(options.workspace, settings);
+    const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
+    const layers = layerAnchors(facts);
     for (const rule of RULES) {
       const code = rule.meta.code;
       if (!isRuleEnabled(code, settings)) continue;
-      const override = settings.severity[code];
+      const override = severityFor(code, settings);
       const severity = override && override !== 'off' ? override : rule.meta.defaultSeverity;
       rule.check({
         facts,
@@ -91,19 +101,48 @@ export class Analyzer {
           if (isSuppressed(suppressions, range.start.line, code)) return;
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
+          const layer = 'type' in r.node ? layers.get(r.node) : undefined;
+          // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
+          // file's offsets: only same-file layers keep them.
+          const crossFile = !!layer?.via?.some((h) => h.path);
           findings.push(withLazyFixes({
             rule: code,
             name: rule.meta.name,
             severity,
             message: formatMessage(template, r.data),
             range,
-            related: r.related ?? [],
-          }, r.fixes));
+            related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
+          }, crossFile ? [] : r.fixes));
         },
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return { findings, lines };
+    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
+  }
+
+  /** Lets the workspace index read other modules' facts (layers) through this analyzer's parser. */
+  private attachLoader(workspace: WorkspaceIndex | undefined, settings: DynamoGuardSettings): void {
+    const ws = workspace as (WorkspaceIndex & { hasFactsLoader?: boolean; setFactsLoader?(l: (file: string) => FileFacts | undefined): void }) | undefined;
+    if (!ws?.setFactsLoader || ws.hasFactsLoader) return;
+    ws.setFactsLoader((file) => {
+      let text: string;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fs = require('fs') as typeof import('fs');
+        if (fs.statSync(file).size > settings.maxFileSizeKb * 1024) return undefined;
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      if (checkText(text, settings.maxFileSizeKb)) return undefined;
+      // Facts live on without the syntax tree: summaries are computed on demand from the mirrored units.
+      const doc = this.createDocument(text);
+      try {
+        return computeFacts(doc, settings, ws, file, true, { timeMs: 2_000 });
+      } finally {
+        doc.dispose();
+      }
+    });
   }
 
   /**
@@ -137,6 +176,26 @@ export class Analyzer {
     }
     return { text: current, fixed };
   }
+}
+
+/** Anchors of table calls made inside layers (the handler's call into the layer), by node. */
+function layerAnchors(facts: FileFacts): Map<unknown, TableCall> {
+  const out = new Map<unknown, TableCall>();
+  for (const f of facts.functions) for (const c of f.calls) if (c.via && !out.has(c.methodNode)) out.set(c.methodNode, c);
+  return out;
+}
+
+/** Related information leading call by call from the handler's call down to the DynamoDB call. */
+function viaRelated(call: TableCall, anchor: Range, file: string | undefined): RelatedLocation[] {
+  const hops = call.via ?? [];
+  return hops.slice(1).map((h, i) => {
+    const last = i === hops.length - 2;
+    const where = h.path ? ` (${(file ? path.relative(path.dirname(file), h.path) : path.basename(h.path)).split(path.sep).join('/')}:${h.node.startRow + 1})` : '';
+    return {
+      range: h.path ? anchor : nodeRange(h.node),
+      message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
+    };
+  });
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {

@@ -1,9 +1,9 @@
 // Public surface of the analyzer (no LSP or VS Code imports anywhere below this folder).
 export * from './types';
 export * from './analyzer';
-export { DEFAULT_SETTINGS, ConfigError, loadConfig, findPyproject, isRuleEnabled, mergeSettings } from './config/config';
+export { DEFAULT_SETTINGS, ConfigError, loadConfig, findPyproject, isRuleEnabled, mergeSettings, overlay, severityFor, settingsForFile, checkPyprojectText, validateSettings, type ConfigIssue, type ConfigSource } from './config/config';
 export { decodeSource, checkText } from './source';
 export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
-export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport } from './workspaceIndex';
+export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';

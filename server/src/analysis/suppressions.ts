@@ -42,10 +42,11 @@ export function isSuppressed(s: Suppressions, line: number, code: string): boole
 }
 
 /**
- * The text of `line` with `code` added to its suppression comment (creating one if needed).
- * Returns undefined when the line already suppresses the code.
+ * The text of `line` with `code` added to its suppression comment (creating one in `style` if
+ * the line has none: `# dynamo-guard: ignore[...]`, or `# noqa: ...` for teams that keep one
+ * habit across linters). Returns undefined when the line already suppresses the code.
  */
-export function withSuppression(line: string, code: string): string | undefined {
+export function withSuppression(line: string, code: string, style: 'dynamo-guard' | 'noqa' = 'dynamo-guard'): string | undefined {
   const m = LINE_RE.exec(line);
   if (m) {
     const codes = (m[1] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
@@ -53,6 +54,12 @@ export function withSuppression(line: string, code: string): string | undefined 
     codes.push(code);
     return line.slice(0, m.index) + `# dynamo-guard: ignore[${codes.join(',')}]` + line.slice(m.index + m[0].length);
   }
+  const n = NOQA_RE.exec(line);
+  if (n) {
+    const codes = n[1]!.split(',').map((c) => c.trim());
+    if (codes.some((c) => c.toUpperCase() === code)) return undefined;
+    return line.slice(0, n.index) + `# noqa: ${[...codes, code].join(', ')}` + line.slice(n.index + n[0].length);
+  }
   const trimmed = line.replace(/\s+$/, '');
-  return `${trimmed}  # dynamo-guard: ignore[${code}]`;
+  return style === 'noqa' ? `${trimmed}  # noqa: ${code}` : `${trimmed}  # dynamo-guard: ignore[${code}]`;
 }

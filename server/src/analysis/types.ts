@@ -1,7 +1,7 @@
 // The analyzer's public vocabulary. Deliberately LSP-shaped (0-based lines, UTF-16 columns) so
 // the server can pass ranges through untouched, but free of any LSP import so the CLI shares it.
 
-export type Severity = 'error' | 'warning' | 'info';
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export interface Position {
   /** 0-based line. */
@@ -69,4 +69,11 @@ export interface AnalysisResult {
   /** Set when the file could not be analysed at all (too large, binary...). */
   skipped?: string;
   lines: number;
+  /**
+   * The file was analysed, but not all of it: a function went over the analysis budget. Its
+   * findings are those of the rest of the file; the CLI lists these under `errors`.
+   */
+  errors?: string[];
+  /** Interpreter steps spent (the budget's unit): a size-independent measure of work for tests and benchmarks. */
+  work?: number;
 }

@@ -13,6 +13,15 @@ import type { DynamoGuardSettings } from '../protocol';
 // Files that cannot export anything the model cares about are summarised without parsing.
 const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(/;
 
+function fileExists(file: string): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('fs') as typeof import('fs')).statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function mayExport(text: string): boolean {
   return INTERESTING.test(text);
 }
@@ -50,10 +59,48 @@ export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings
   return summarizeModule(computeFacts(doc, settings, undefined, file, true));
 }
 
+/** Computes the facts of the workspace file at `file` (the analyzer reads and parses it). */
+export type FactsLoader = (file: string) => FileFacts | undefined;
+
+const MAX_LOADED = 256;
+
 export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private readonly modules = new Map<string, ModuleSummary>();
   private authCache: string[] | undefined;
+  private loader: FactsLoader | undefined;
+  /** Facts of modules loaded for layers (null: cannot be read, or being computed: a cycle). */
+  private readonly loaded = new Map<string, FileFacts | null>();
   version = 0;
+
+  get hasFactsLoader(): boolean {
+    return !!this.loader;
+  }
+
+  setFactsLoader(loader: FactsLoader): void {
+    this.loader = loader;
+    this.loaded.clear();
+  }
+
+  factsAt(file: string): FileFacts | undefined {
+    const key = path.resolve(file);
+    if (this.loaded.has(key)) return this.loaded.get(key) ?? undefined;
+    if (!this.loader) return undefined;
+    if (this.loaded.size >= MAX_LOADED) this.loaded.clear();
+    this.loaded.set(key, null);
+    const facts = this.loader(key);
+    if (facts) this.loaded.set(key, facts);
+    return facts;
+  }
+
+  moduleFacts(importer: string | undefined, fromModule: string): { facts: FileFacts; path: string } | undefined {
+    if (!this.loader) return undefined;
+    for (const c of this.candidates(importer, fromModule)) {
+      if (!this.modules.has(c) && !fileExists(c)) continue;
+      const facts = this.factsAt(c);
+      if (facts) return { facts, path: c };
+    }
+    return undefined;
+  }
 
   constructor(private readonly roots: string[]) {}
 
@@ -76,6 +123,7 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private changed(): void {
     this.version++;
     this.authCache = undefined;
+    this.loaded.clear();
   }
 
   /** Candidate files for a dotted module name, relative imports resolved from the importer. */
@@ -131,16 +179,26 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   }
 
   /**
-   * Module to import auth function `name` from: the path of its file relative to the nearest
-   * folder that holds both it and the importer (how apps run from their own folder import siblings).
+   * Module to import auth function `name` from, as the project root spells it (`app.auth`, not
+   * `auth`, for app/auth.py imported from app/routes/orders.py): through the chain of packages
+   * (`__init__.py`) above the file when there is one; else relative to the folder holding both
+   * files, named from its parent unless that folder is a workspace root or the importer's own.
    */
   authModuleOf(name: string, importer?: string): string | undefined {
     for (const [file, s] of this.modules) {
       if (!s.authFunctions.includes(name)) continue;
-      let dir = importer ? path.dirname(path.resolve(importer)) : this.roots[0] ? path.resolve(this.roots[0]) : undefined;
+      const dotted = (from: string) => path.relative(from, file).replace(/(\/__init__)?\.py$/, '').split(path.sep).join('.');
+      let pkg = path.dirname(file);
+      for (let i = 0; i < 8 && this.modules.has(path.join(pkg, '__init__.py')); i++) pkg = path.dirname(pkg);
+      if (pkg !== path.dirname(file)) return dotted(pkg);
+      const from = importer ? path.dirname(path.resolve(importer)) : undefined;
+      let dir = from ?? (this.roots[0] ? path.resolve(this.roots[0]) : undefined);
       for (let i = 0; dir && i < 8; i++) {
         const rel = path.relative(dir, file);
-        if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.replace(/(\/__init__)?\.py$/, '').split(path.sep).join('.');
+        if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+          const isRoot = dir === from || this.roots.some((r) => path.resolve(r) === dir);
+          return dotted(isRoot ? dir : path.dirname(dir));
+        }
         const parent = path.dirname(dir);
         if (parent === dir) break;
         dir = parent;

@@ -13,6 +13,8 @@ export type FileOutcome =
       lines: number;
       /** Trimmed text of each finding's first line (same order), for SARIF fingerprints. */
       lineTexts: string[];
+      /** Parts of the file that could not be analysed (budget exceeded): reported under `errors`. */
+      errors?: string[];
     }
   | { file: string; ok: false; message: string };
 
@@ -70,7 +72,7 @@ export async function analyzeFile(
       rule: f.rule, name: f.name, severity: f.severity, message: f.message, range: f.range, related: f.related,
       fixes: withFixes ? f.fixes : [],
     }));
-    return { file, ok: true, findings, lines: result.lines, lineTexts };
+    return { file, ok: true, findings, lines: result.lines, lineTexts, ...(result.errors ? { errors: result.errors } : {}) };
   } catch (e) {
     // A bug in one rule must not lose the rest of the report; show it as this file's error.
     const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;

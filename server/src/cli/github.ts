@@ -5,7 +5,7 @@ import type { Severity } from '../analysis';
 import type { ScanReport } from './report';
 import { summaryLine } from './text';
 
-const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' } as Record<Severity, string>;
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
 
 /** The message part: `%`, CR and LF would end or corrupt the command. */
 export function escapeData(s: string): string {
@@ -29,7 +29,7 @@ export function toGithub(report: ScanReport): string {
       `endColumn=${r.end.character + 1}`,
       `title=${escapeProperty(`${finding.rule}`)}`,
     ];
-    out.push(`::${COMMAND[finding.severity] ?? 'notice'} ${props.join(',')}::${escapeData(`${finding.message} (${finding.name})`)}`);
+    out.push(`::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(`${finding.message} (${finding.name})`)}`);
   }
   for (const e of report.errors) out.push(`::error file=${escapeProperty(e.path)},title=${escapeProperty('DynamoGuard')}::${escapeData(e.message)}`);
   out.push(summaryLine(report));

@@ -1,9 +1,11 @@
 // DynamoGuard command line (docs: /work/shared/spec/CLI.md, `dynamo-guard --help`).
 
+import * as path from 'path';
 import { ConfigError } from '../analysis';
 import { parseCommandLine } from './args';
 import { explain, rulesJson, rulesText } from './catalog';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { runIam } from './iam';
 import { runScan, type CliIo } from './scan';
 import { runStdin } from './stdin';
 import { EXPLAIN_HELP, MAIN_HELP, RULES_HELP, SCAN_HELP } from './usage';
@@ -16,6 +18,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(MAIN_HELP);
       return EXIT_USAGE;
     }
+    if (argv[0] === 'iam') return await runIam(argv.slice(1), io);
     const cmd = parseCommandLine(argv);
     switch (cmd.command) {
       case 'version':
@@ -40,7 +43,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
     if (e instanceof ConfigError) {
-      io.stderr.write(`dynamo-guard: configuration error: ${e.message}\n`);
+      // Compiler-style `file:line:col: message` lines, which terminals and CI logs link.
+      const file = e.file ? path.relative(io.cwd, e.file).split(path.sep).join('/') || e.file : undefined;
+      for (const issue of e.issues) {
+        const pos = issue.range ? `:${issue.range.start.line + 1}:${issue.range.start.character + 1}` : '';
+        io.stderr.write(`${file ?? 'settings'}${pos}: error: ${issue.message}\n`);
+      }
+      io.stderr.write(`dynamo-guard: configuration error: ${e.issues.length > 0 && file ? `${e.issues.length} in ${file}` : e.message}\n`);
       return EXIT_USAGE;
     }
     // Anything else is a bug; exit 2 like Ruff does on abnormal termination, with the stack.

@@ -37,7 +37,7 @@ export function compareFindings(a: ReportedFinding, b: ReportedFinding): number 
 }
 
 export function countBySeverity(findings: readonly ReportedFinding[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const f of findings) counts[f.finding.severity]++;
   return counts;
 }

@@ -25,11 +25,11 @@ const SRCROOT = '%SRCROOT%';
 /** Bump when the hashed text changes, so old and new fingerprints are never compared. */
 const FINGERPRINT_KEY = 'dynamoGuard/v1';
 
-const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 // GitHub ranks security alerts by this CVSS-like score (>= 7 high, >= 4 medium); derived from the
 // rule's default severity since every DynamoGuard rule is a security or correctness check.
-const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0', hint: '1.0' };
 
 function region(r: Range): SarifRegion {
   // SARIF lines/columns are 1-based, endColumn exclusive, columns in UTF-16 code units by

@@ -9,6 +9,7 @@ import { Analyzer, InMemoryWorkspaceIndex, type ModuleSummary, type WorkspaceInd
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
 import { analyzeFile, summarizeFile, type FileOutcome } from './analyzeFile';
+import { infraReported } from './infraFindings';
 import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
 import { applyBaselineOptions } from './baseline';
@@ -110,8 +111,11 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     }
     fileCount++;
     lineCount += outcome.lines;
+    for (const message of outcome.errors ?? []) errors.push({ path: rel, message });
     outcome.findings.forEach((finding, i) => findings.push({ path: rel, finding, lineText: outcome.lineTexts[i] ?? '' }));
   }
+  // Infrastructure templates: DG601 is anchored on the policy statement (cli/infraFindings.ts).
+  findings.push(...(await infraReported(files, args.paths.map((p) => path.resolve(io.cwd, p)), (f) => resolver.forFile(f).settings, display)));
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import type { DynamoGuardSettings } from '../protocol';
 import { compileExclude, type ExcludeMatcher } from '../analysis/files';
-import { RULES, findPyproject, loadConfig } from '../analysis';
+import { ConfigError, RULES, findPyproject, loadConfig, settingsForFile } from '../analysis';
 import { UsageError } from './errors';
 
 export interface EffectiveConfig {
@@ -71,8 +71,11 @@ export class SettingsResolver {
     return found;
   }
 
+  /** Settings for one file: its directory's, with the matching per-file-ignores folded in. */
   forFile(file: string): EffectiveConfig {
-    return this.forDir(path.dirname(file));
+    const cfg = this.forDir(path.dirname(file));
+    const settings = settingsForFile(cfg.settings, file, cfg.base);
+    return settings === cfg.settings ? cfg : { ...cfg, settings };
   }
 
   /** The walker's per-directory exclusion: each pyproject's globs, relative to that pyproject. */
@@ -87,12 +90,10 @@ export class SettingsResolver {
   private load(dir: string, file: string | undefined): EffectiveConfig {
     const source = file ? loadConfig(dir, { explicitFile: file }) : loadConfig(dir);
     for (const w of source.warnings) this.warn(w);
-    if (RULES.length > 0) {
-      for (const key of ['select', 'ignore'] as const) {
-        for (const s of source.settings[key]) {
-          if (!isKnownSelector(s)) this.warn(`${source.file ?? 'settings'}: unknown rule code "${s}" in ${key}`);
-        }
-      }
+    // Ruff's rule: a configuration mistake is an error (exit 2), shown where it is written.
+    if (source.issues.length > 0) {
+      const n = source.issues.length;
+      throw new ConfigError(`${n} configuration ${n === 1 ? 'mistake' : 'mistakes'}`, source.file, source.issues);
     }
     const settings = applyCommandLine(source.settings, this.options.select, this.options.ignore);
     return {

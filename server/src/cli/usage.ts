@@ -2,6 +2,8 @@ export const MAIN_HELP = `DynamoGuard: finds DynamoDB authorization and expressi
 
 Usage:
   dynamo-guard scan [PATH ...] [options]   analyse files and directories (default: .; - reads stdin)
+  dynamo-guard iam [PATH ...] [--format json|text]
+                                           least-privilege DynamoDB policy per deployed function
   dynamo-guard rules [--format text|json]  list the rules: code, name, default severity, summary
   dynamo-guard explain CODE                print a rule's documentation (e.g. DG101)
   dynamo-guard --version                   print the version

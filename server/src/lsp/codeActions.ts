@@ -134,7 +134,7 @@ function suppressionEdit(snap: Snapshot, line: number, code: string, ctx: CodeAc
   const text = lineText(snap.doc.text, line);
   if (/\\\s*$/.test(text)) return undefined;
   if (lineEndsInsideString(snap, line, ctx)) return undefined;
-  const newLine = withSuppression(text, code);
+  const newLine = withSuppression(text, code, snap.settings.disableComment);
   if (newLine === undefined) return undefined;
   return { range: { start: { line, character: 0 }, end: { line, character: text.length } }, newText: newLine };
 }

@@ -12,6 +12,7 @@
 
 import {
   DiagnosticRefreshRequest,
+  DiagnosticSeverity,
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -21,8 +22,9 @@ import {
 } from 'vscode-languageserver/node';
 import { checkText, DEFAULT_SETTINGS, type Analyzer, type Finding, type WorkspaceIndex } from '../analysis';
 import { Notifications, type DynamoGuardSettings, type StatusParams } from '../protocol';
-import { toDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './convert';
 import type { DocumentStore, OpenDocument } from './documents';
+import { heapUsed, Limits, MEMORY_BUDGET_BYTES } from './lifecycle';
 import type { SettingsStore } from './settings';
 
 interface AnalysisRecord {
@@ -39,7 +41,22 @@ interface AnalysisRecord {
   key: string;
   /** The analysis threw: findings are the last good ones and may not match this version's text. */
   failed: boolean;
+  /** Held back while the workspace index was half-built; redone when it is complete. */
+  pending?: boolean;
 }
+
+/** The workspace index's first build, as far as diagnostics care. */
+export interface IndexState {
+  readonly complete: boolean;
+  whenComplete(): Promise<void>;
+}
+
+/**
+ * How long an analysis waits for the first index build before showing the file as pending:
+ * without the index, imported auth functions and guards are unknown and findings like "never
+ * authenticates" would be false.
+ */
+const INDEX_WAIT_MS = 1500;
 
 /** Findings of one exact document version, for code actions. */
 export interface Snapshot {
@@ -67,6 +84,8 @@ interface Outcome {
   findings: Finding[];
   message?: string;
   failed: boolean;
+  /** The analysis was stopped by the time or memory budget: shown as a diagnostic at the top. */
+  overBudget?: boolean;
 }
 
 export class DiagnosticsEngine {
@@ -86,7 +105,15 @@ export class DiagnosticsEngine {
     private readonly settings: SettingsStore,
     private readonly workspace: WorkspaceIndex,
     private readonly mode: DiagnosticsMode,
-  ) {}
+    private readonly limits: Limits = new Limits(true),
+    private readonly index?: IndexState,
+  ) {
+    // Files shown as pending get their real findings as soon as the index is complete.
+    void index?.whenComplete().then(() => {
+      if (this.disposed || ![...this.records.values()].some((r) => r.pending)) return;
+      return this.onSettingsChanged();
+    });
+  }
 
   onOpen(doc: OpenDocument): void {
     // A re-open without close restarts at version 1: what we had is for other text.
@@ -204,6 +231,7 @@ export class DiagnosticsEngine {
 
   private isFresh(rec: AnalysisRecord, doc: OpenDocument): boolean {
     if (rec.epoch !== this.settings.epoch || rec.indexVersion !== this.workspace.version) return false;
+    if (rec.pending && this.index?.complete) return false;
     return rec.version === doc.version || rec.settings.run === 'onSave';
   }
 
@@ -233,6 +261,11 @@ export class DiagnosticsEngine {
     // A change arrived while we waited for settings: its own analysis will run after the debounce.
     if (this.timers.has(doc.uri)) return;
     doc.settings = settings;
+    if (this.index && !this.index.complete && doc.path) {
+      await Promise.race([this.index.whenComplete(), new Promise((resolve) => setTimeout(resolve, INDEX_WAIT_MS))]);
+      if (this.disposed || this.documents.get(doc.uri) !== doc || this.timers.has(doc.uri)) return;
+      if (!this.index.complete) return this.recordPending(doc, epoch, settings);
+    }
     const started = performance.now();
     const version = doc.version;
     const indexVersion = this.workspace.version;
@@ -246,7 +279,9 @@ export class DiagnosticsEngine {
     const durationMs = Math.round(performance.now() - started);
     const prev = this.records.get(doc.uri);
     const findings = outcome.failed ? prev?.findings ?? [] : outcome.findings;
-    const diagnostics = outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
+    const diagnostics = outcome.overBudget
+      ? [budgetDiagnostic(outcome.message!)]
+      : outcome.failed ? prev?.diagnostics ?? [] : findings.map((f) => toDiagnostic(doc.uri, f));
     const key = JSON.stringify(diagnostics);
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
     this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
@@ -259,6 +294,18 @@ export class DiagnosticsEngine {
       this.connection.console.info(`DynamoGuard: ${doc.path ?? doc.uri}: ${outcome.message}`);
       this.logged.set(doc.uri, outcome.message);
     } else if (!outcome.message) this.logged.delete(doc.uri);
+  }
+
+  /** No findings yet, and say why: the index is still being built (refreshed when it is done). */
+  private recordPending(doc: OpenDocument, epoch: number, settings: DynamoGuardSettings): void {
+    const prev = this.records.get(doc.uri);
+    const key = '[]';
+    const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
+    const indexVersion = this.workspace.version;
+    this.records.set(doc.uri, { version: doc.version, epoch, indexVersion, settings, findings: [], diagnostics: [], resultId, key, failed: false, pending: true });
+    if (!this.mode.pull) this.publish(doc.uri, [], doc.version);
+    const message = 'waiting for the workspace index; findings follow when it is complete';
+    void this.connection.sendNotification(Notifications.status, { uri: doc.uri, findings: 0, durationMs: 0, message } satisfies StatusParams).catch(() => undefined);
   }
 
   /**
@@ -287,13 +334,33 @@ export class DiagnosticsEngine {
         ...(doc.path ? { path: doc.path } : {}),
       });
       let sliceStart = performance.now();
+      // Time spent analysing (not waiting between slices) and heap growth, against the budget.
+      let spentMs = 0;
+      const heapAtStart = heapUsed();
+      const budgetMs = this.limits.timeBudgetMs;
       for (;;) {
         const step = steps.next();
         if (step.done) {
           const result = step.value;
-          return result.skipped ? { findings: result.findings, message: result.skipped, failed: false } : { findings: result.findings, failed: false };
+          // Skipped, or analysed only in part (a function over the analyzer's own budget).
+          const message = result.skipped ?? result.errors?.join('; ');
+          return message ? { findings: result.findings, message, failed: false } : { findings: result.findings, failed: false };
         }
-        if (performance.now() - sliceStart < SLICE_MS) continue;
+        const now = performance.now();
+        const heap = heapAtStart === undefined ? undefined : heapUsed();
+        const over = spentMs + (now - sliceStart) > budgetMs
+          ? `analysis stopped after ${budgetMs} ms (per-file time budget${this.limits.trusted ? '' : ', Restricted Mode'}); no findings for this file`
+          : heap !== undefined && heap - heapAtStart! > MEMORY_BUDGET_BYTES
+            ? `analysis stopped after using ${Math.round((heap - heapAtStart!) / 2 ** 20)} MB (per-file memory budget); no findings for this file`
+            : undefined;
+        if (over) {
+          steps.return(undefined as never);
+          // The tree is fine, but drop it so the memory goes too; the next edit starts afresh.
+          doc.dropParse();
+          return { findings: [], message: over, failed: false, overBudget: true };
+        }
+        if (now - sliceStart < SLICE_MS) continue;
+        spentMs += now - sliceStart;
         await nextTurn();
         if (stale()) {
           steps.return(undefined as never);
@@ -337,6 +404,16 @@ export class DiagnosticsEngine {
     this.waiters.delete(uri);
     for (const w of [...set]) w();
   }
+}
+
+/** The one diagnostic of a file whose analysis was stopped by a budget (no rule: nothing to fix). */
+function budgetDiagnostic(message: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `DynamoGuard: ${message}`,
+  };
 }
 
 export function describe(e: unknown): string {

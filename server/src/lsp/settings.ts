@@ -1,11 +1,12 @@
-// Effective settings of a file: defaults, then the editor's `dynamoGuard.*` settings, then
-// `[tool.dynamo-guard]` of the nearest pyproject.toml (loadConfig does the merge). Both sources
-// are cached: editor settings per scope until didChangeConfiguration, project settings per
-// directory until a pyproject.toml changes. `epoch` tells cached analysis results they are stale.
+// Effective settings of a file: defaults, the editor's `dynamoGuard.*` settings and
+// `[tool.dynamo-guard]` of the nearest pyproject.toml, layered as `configurationPreference` says
+// (loadConfig does the merge). Both sources are cached: editor settings per scope until
+// didChangeConfiguration, project settings per directory until a pyproject.toml changes. A
+// pyproject.toml that does not parse keeps its last good settings. `epoch` marks stale results.
 
 import * as path from 'path';
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, loadConfig, mergeSettings } from '../analysis';
+import { DEFAULT_SETTINGS, loadConfig, mergeSettings, settingsForFile, type ConfigIssue } from '../analysis';
 import { Names, type DynamoGuardSettings } from '../protocol';
 
 /** The `workspace/configuration` section; VS Code's settings are `dynamoGuard.*`. */
@@ -40,6 +41,12 @@ export class SettingsStore {
   /** Messages already shown or logged, so a broken pyproject does not nag on every keystroke. */
   private readonly reported = new Set<string>();
   private pushed: EditorSettings = {};
+  /** The last valid [tool.dynamo-guard] of each pyproject.toml, used while the file does not parse. */
+  private readonly lastGood = new Map<string, Partial<DynamoGuardSettings>>();
+  /** Told the located mistakes of every pyproject.toml read (configDiagnostics shows them). */
+  onIssues: (file: string, issues: ConfigIssue[]) => void = () => undefined;
+  /** Hard limits applied last (Restricted Mode): no editor or project setting can lift them. */
+  limit: (settings: DynamoGuardSettings) => DynamoGuardSettings = (settings) => settings;
 
   /**
    * @param canRequest the client answers `workspace/configuration`; otherwise we rely on settings
@@ -57,14 +64,17 @@ export class SettingsStore {
 
   editorSettings(scopeUri: string | undefined): Promise<EditorSettings> {
     if (!this.canRequest) return Promise.resolve(this.pushed);
+    // What the client pushed (initializationOptions) is the base; a client that also answers
+    // workspace/configuration (Neovim 0.7 with init_options) overrides it key by key.
+    const pushed = this.pushed;
     const key = scopeUri ?? '';
     let pending = this.editor.get(key);
     if (!pending) {
       pending = this.connection.workspace
         .getConfiguration(scopeUri ? { scopeUri, section: SETTINGS_SECTION } : { section: SETTINGS_SECTION })
-        .then(sanitizeEditorSettings, (e: unknown) => {
+        .then((v: unknown) => ({ ...pushed, ...sanitizeEditorSettings(v) }), (e: unknown) => {
           this.connection.console.warn(`Could not read the ${SETTINGS_SECTION} settings: ${String((e as Error)?.message ?? e)}; using defaults`);
-          return {};
+          return pushed;
         });
       this.editor.set(key, pending);
     }
@@ -74,7 +84,14 @@ export class SettingsStore {
   /** Settings for a file (undefined path: an unsaved buffer, editor settings only). */
   async forFile(scopeUri: string | undefined, filePath: string | undefined): Promise<ResolvedSettings> {
     const editor = await this.editorSettings(scopeUri);
-    return this.resolve(editor, filePath === undefined ? undefined : path.dirname(filePath));
+    return filePath === undefined ? this.resolve(editor, undefined) : this.resolveFile(editor, filePath);
+  }
+
+  /** resolve() for one file: its folder's settings with the matching per-file-ignores folded in. */
+  resolveFile(editor: EditorSettings, filePath: string): ResolvedSettings {
+    const resolved = this.resolve(editor, path.dirname(filePath));
+    const settings = settingsForFile(resolved.settings, filePath, resolved.file ? path.dirname(resolved.file) : undefined);
+    return settings === resolved.settings ? resolved : { ...resolved, settings };
   }
 
   /** Merge editor settings with the project file governing `dir`. Never throws. */
@@ -88,14 +105,29 @@ export class SettingsStore {
       resolved = { settings: mergeSettings(DEFAULT_SETTINGS, editor as Record<string, unknown>, 'settings', warnings) };
     } else {
       try {
-        const source = loadConfig(dir, { overrides: editor });
+        const source = loadConfig(dir, { overrides: editor, lastGood: (f) => this.lastGood.get(f) });
         warnings.push(...source.warnings);
         resolved = source.file ? { settings: source.settings, file: source.file } : { settings: source.settings };
+        if (source.file) {
+          if (!source.broken && source.project) this.lastGood.set(source.file, source.project);
+          this.onIssues(source.file, source.issues);
+          const syntax = source.issues.find((i) => i.kind === 'syntax');
+          if (syntax) {
+            const where = `${source.file}:${(syntax.range?.start.line ?? 0) + 1}:${(syntax.range?.start.character ?? 0) + 1}`;
+            const kept = source.broken ? (this.lastGood.has(source.file) ? 'its last valid settings stay in force' : 'using the editor settings and defaults until it is fixed') : 'its [tool.dynamo-guard] settings still apply';
+            // window/showMessage (a notification), not showMessageRequest: there is nothing to answer.
+            this.reportOnce(`error:${where}:${syntax.message}`, () =>
+              this.connection.sendNotification(ShowMessageNotification.type, {
+                type: MessageType.Warning,
+                message: `DynamoGuard: ${where}: ${syntax.message}; ${kept}.`,
+              }),
+            );
+          }
+        }
       } catch (e) {
-        // A broken pyproject must not switch the analysis off: tell the user once, go on with
-        // the editor settings over the defaults.
+        // An unreadable pyproject must not switch the analysis off: tell the user once, go on
+        // with the editor settings over the defaults.
         const reason = String((e as Error)?.message ?? e);
-        // window/showMessage (a notification), not showMessageRequest: there is nothing to answer.
         this.reportOnce(`error:${reason}`, () =>
           this.connection.sendNotification(ShowMessageNotification.type, {
             type: MessageType.Warning,
@@ -106,6 +138,7 @@ export class SettingsStore {
       }
     }
     for (const w of warnings) this.reportOnce(`warn:${w}`, () => this.connection.console.warn(`DynamoGuard: ${w}`));
+    resolved = { ...resolved, settings: this.limit(resolved.settings) };
     this.merged.set(key, resolved);
     return resolved;
   }

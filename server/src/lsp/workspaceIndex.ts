@@ -11,7 +11,7 @@
 
 import * as path from 'path';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
-import { checkText, InMemoryWorkspaceIndex, mayExport, summarizeDocument, type Analyzer, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
+import { checkText, InMemoryWorkspaceIndex, mayExport, summarizeDocument, type Analyzer, type FactsLoader, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
 import type { DynamoGuardSettings } from '../protocol';
 import { describe } from './diagnostics';
 import type { DocumentStore } from './documents';
@@ -47,6 +47,12 @@ export class WorkspaceIndexer implements WorkspaceIndex {
   private disposed = false;
   private changeTimer: NodeJS.Timeout | undefined;
   private readonly listeners: Array<() => void> = [];
+  /** A build has completed (or failed) at least once: before that the index is half-built. */
+  complete = false;
+  private markComplete!: () => void;
+  private readonly completed = new Promise<void>((resolve) => (this.markComplete = resolve));
+  /** Test hook (DG_TEST_INDEX_DELAY_MS): a slow index build, to test what the editor shows meanwhile. */
+  private readonly delayPerFileMs = Number(process.env.DG_TEST_INDEX_DELAY_MS) || 0;
 
   constructor(private readonly ctx: IndexContext) {
     this.live = new InMemoryWorkspaceIndex(this.roots());
@@ -80,11 +86,43 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     return { modules: this.live.size, version: this.version, building: this.staging !== undefined };
   }
 
+  // Layers: other modules' facts, read through the analyzer (kept across index swaps).
+  private loader: FactsLoader | undefined;
+
+  get hasFactsLoader(): boolean {
+    return !!this.loader;
+  }
+
+  setFactsLoader(loader: FactsLoader): void {
+    this.loader = loader;
+  }
+
+  moduleFacts(importer: string | undefined, fromModule: string): ReturnType<InMemoryWorkspaceIndex['moduleFacts']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.moduleFacts(importer, fromModule);
+  }
+
+  factsAt(file: string): ReturnType<InMemoryWorkspaceIndex['factsAt']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.factsAt(file);
+  }
+
   // --- Maintenance ------------------------------------------------------------------------------
 
   /** Called (debounced) whenever what the index knows has changed. */
   onDidChange(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Resolves once the first build is over (findings before that may be false: see DiagnosticsEngine). */
+  whenComplete(): Promise<void> {
+    return this.completed;
+  }
+
+  private finishFirstBuild(): void {
+    if (this.complete) return;
+    this.complete = true;
+    this.markComplete();
   }
 
   /** Resolves when the build under way (if any, including one started while waiting) is done. */
@@ -112,6 +150,7 @@ export class WorkspaceIndexer implements WorkspaceIndex {
           if (generation !== this.generation || this.disposed) return;
           // Low priority: editing, pulls and code actions go first.
           await yieldToEventLoop();
+          if (this.delayPerFileMs) await new Promise((resolve) => setTimeout(resolve, this.delayPerFileMs));
           const { settings } = this.ctx.settings.resolve(editor, path.dirname(file));
           const summary = await this.summarizeFromDisk(file, settings);
           if (generation !== this.generation || this.disposed) return;
@@ -126,15 +165,18 @@ export class WorkspaceIndexer implements WorkspaceIndex {
       this.ctx.connection.console.info(`DynamoGuard: workspace index: ${staging.size} modules in ${Math.round(performance.now() - started)} ms`);
       // Same knowledge as before (the usual case after a settings change): keep the live index
       // and its version, so nothing is re-analysed for nothing.
-      if (sameContent(content, this.liveContent) && roots === this.liveRoots) return;
+      if (sameContent(content, this.liveContent) && roots === this.liveRoots) return this.finishFirstBuild();
       this.offset = this.version + 1;
       this.live = staging;
       this.liveContent = content;
       this.liveRoots = roots;
+      this.finishFirstBuild();
       this.changed();
     };
     this.building = run().catch((e: unknown) => {
       if (this.staging === staging) this.staging = undefined;
+      // What we have is all there will be: stop holding findings back.
+      this.finishFirstBuild();
       this.ctx.connection.console.error(`DynamoGuard: building the workspace index failed: ${describe(e)}`);
     });
     return this.building;

@@ -8,7 +8,6 @@
 //   scanned workspace keeps its Problems list complete (the buffer may have been closed unsaved,
 //   so the disk is the truth).
 
-import * as path from 'path';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import type { Analyzer, Finding } from '../analysis';
 import { Notifications, type ScanProgressParams, type ScanWorkspaceParams, type ScanWorkspaceResult } from '../protocol';
@@ -153,7 +152,7 @@ export class WorkspaceScanner {
       return;
     }
     const uri = uriOverride ?? this.published.get(key) ?? pathToUri(file.path);
-    const { settings } = this.ctx.settings.resolve(file.editor, path.dirname(file.path));
+    const { settings } = this.ctx.settings.resolveFile(file.editor, file.path);
     if (!settings.enable) return this.send(uri, [], key);
     const source = await readSource(file.path, settings);
     if (!source.ok) {

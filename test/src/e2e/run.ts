@@ -6,7 +6,7 @@
 //
 // Tools come from test/e2e/setup.sh; DG_E2E_CODE_SERVER, DG_E2E_CHROMIUM and DG_E2E_VSIX point
 // elsewhere, DG_E2E_KEEP=1 keeps the temporary directories, DG_E2E_DOCS_IMAGE=1 refreshes
-// docs/images/quick-fix.png from a passing run.
+// the docs' screenshots (docs/images/) from a passing run.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,7 +32,12 @@ const CHROMIUM_ARGS = [
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
 const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
-const DOCS_IMAGE = path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png');
+/** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
+const DOCS_IMAGES: Array<[string, string]> = [
+  ['-quick-fix-menu.png', path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png')],
+  ['-hover.png', path.join(REPO_ROOT, 'docs', 'images', 'hover.png')],
+  ['-scan-problems.png', path.join(REPO_ROOT, 'docs', 'images', 'scan-workspace.png')],
+];
 
 let codeServer: RunningCodeServer | undefined;
 let browser: Browser | undefined;
@@ -155,12 +160,13 @@ async function main(): Promise<number> {
   }
   log(`all ${STEPS.length} steps passed; screenshots in ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
   if (process.env['DG_E2E_DOCS_IMAGE'] === '1') {
-    // The README's screenshot is this run's lightbulb menu: refresh it on request only.
-    const shot = fs.readdirSync(OUTPUT_DIR).find((name) => name.endsWith('-quick-fix-menu.png'));
-    if (shot) {
-      fs.mkdirSync(path.dirname(DOCS_IMAGE), { recursive: true });
-      fs.copyFileSync(path.join(OUTPUT_DIR, shot), DOCS_IMAGE);
-      log(`updated ${path.relative(REPO_ROOT, DOCS_IMAGE)}`);
+    // The docs' screenshots come from this run: refresh them on request only.
+    for (const [suffix, image] of DOCS_IMAGES) {
+      const shot = fs.readdirSync(OUTPUT_DIR).find((name) => name.endsWith(suffix));
+      if (!shot) continue;
+      fs.mkdirSync(path.dirname(image), { recursive: true });
+      fs.copyFileSync(path.join(OUTPUT_DIR, shot), image);
+      log(`updated ${path.relative(REPO_ROOT, image)}`);
     }
   }
   return 0;

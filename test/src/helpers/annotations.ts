@@ -5,11 +5,12 @@
 
 /** Every code in the rule catalog (RULES.md), whether or not it is implemented yet. */
 export const CATALOG_CODES: readonly string[] = [
-  'DG101', 'DG102', 'DG103', 'DG104', 'DG105',
+  'DG101', 'DG102', 'DG103', 'DG104', 'DG105', 'DG106',
   'DG201', 'DG202', 'DG203', 'DG204', 'DG205',
   'DG301', 'DG302', 'DG303', 'DG304',
-  'DG401', 'DG402', 'DG403', 'DG404', 'DG405',
+  'DG401', 'DG402', 'DG403', 'DG404', 'DG405', 'DG406', 'DG407',
   'DG501', 'DG502',
+  'DG601', 'DG602',
 ];
 
 /**

@@ -40,6 +40,14 @@ export interface ClientOptions {
   folders?: string[];
   /** `dynamoGuard` section answered to workspace/configuration (mutable through `settings`). */
   settings?: Record<string, unknown>;
+  /** Declare `workspace.configuration`. Default true. */
+  configuration?: boolean;
+  /** `initializationOptions` of the initialize request. Default `{}`. */
+  initializationOptions?: unknown;
+  /** Extra environment variables of the server process. */
+  env?: Record<string, string>;
+  /** Declare notebook document synchronisation (`notebookDocument.synchronization`). */
+  notebooks?: boolean;
 }
 
 export interface Received {
@@ -66,7 +74,7 @@ export class LspClient {
   private constructor(
     readonly proc: ChildProcess,
     readonly conn: MessageConnection,
-    options: ClientOptions,
+    private readonly options: ClientOptions,
   ) {
     this.settings = { ...(options.settings ?? {}) };
     proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -89,18 +97,30 @@ export class LspClient {
   }
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT });
+    const client = LspClient.spawn(options);
+    await client.initialize();
+    return client;
+  }
+
+  /** The server process and connection, before `initialize` (lifecycle tests). */
+  static spawn(options: ClientOptions = {}): LspClient {
+    const proc = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT, env: { ...process.env, ...options.env } });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    const client = new LspClient(proc, conn, options);
-    client.initializeResult = await conn.sendRequest<InitializeResult>('initialize', {
+    return new LspClient(proc, conn, options);
+  }
+
+  /** `initialize` + `initialized`. */
+  async initialize(): Promise<InitializeResult> {
+    const options = this.options;
+    this.initializeResult = await this.conn.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: options.folders?.[0] ? fileUri(options.folders[0]) : null,
       workspaceFolders: options.folders ? options.folders.map((f) => ({ uri: fileUri(f), name: path.basename(f) })) : null,
       capabilities: capabilities(options),
-      initializationOptions: {},
+      initializationOptions: options.initializationOptions ?? {},
     });
-    await conn.sendNotification('initialized', {});
-    return client;
+    await this.conn.sendNotification('initialized', {});
+    return this.initializeResult;
   }
 
   initializeResult!: InitializeResult;
@@ -239,7 +259,7 @@ export class LspClient {
 function capabilities(options: ClientOptions): ClientCapabilities {
   const caps: ClientCapabilities = {
     workspace: {
-      configuration: true,
+      configuration: options.configuration ?? true,
       workspaceFolders: true,
       didChangeConfiguration: { dynamicRegistration: true },
       didChangeWatchedFiles: { dynamicRegistration: true },
@@ -258,6 +278,7 @@ function capabilities(options: ClientOptions): ClientCapabilities {
     window: { workDoneProgress: true },
   };
   if (options.pull ?? true) caps.textDocument!.diagnostic = { dynamicRegistration: false, relatedDocumentSupport: false };
+  if (options.notebooks) caps.notebookDocument = { synchronization: { dynamicRegistration: false, executionSummarySupport: false } };
   return caps;
 }
 

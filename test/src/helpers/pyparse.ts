@@ -79,3 +79,15 @@ function snippet(text: string): string {
 export function formatSyntaxProblems(file: string, problems: SyntaxProblem[]): string {
   return problems.map((p) => `  ${file}:${p.line + 1}:${p.character + 1} ${p.message}`).join('\n');
 }
+
+/** Run `fn` over a fresh tree of `text` (deleted afterwards). */
+export async function withPythonTree<T>(text: string, fn: (root: Node) => T): Promise<T> {
+  const p = await pythonParser();
+  const tree = p.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    return fn(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}

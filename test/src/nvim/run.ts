@@ -38,16 +38,26 @@ interface Report {
   error?: string;
   filetype?: string;
   nvim?: { major: number; minor: number; patch: number };
-  steps: { initial?: Seen[]; offered?: string[]; fixed?: Seen[]; reconfigured?: Seen[] };
+  steps: {
+    initial?: Seen[];
+    offered?: string[];
+    fixed?: Seen[];
+    documentation?: { file: string; windows: number };
+    scan?: string[];
+    reconfigured?: Seen[];
+  };
 }
 
-/** The Lua block that follows the marker comment in docs/editors.md. */
+/** The Lua blocks that follow the marker comments in docs/editors.md, in order. */
 export function documentedConfig(markdown: string): string {
-  const at = markdown.indexOf(MARKER);
-  if (at < 0) throw new Error(`${DOCS} has no ${MARKER} block`);
-  const block = /```lua\n([\s\S]*?)```/.exec(markdown.slice(at));
-  if (!block) throw new Error(`no lua block after ${MARKER} in ${DOCS}`);
-  const lua = block[1]!;
+  const blocks: string[] = [];
+  for (let at = markdown.indexOf(MARKER); at >= 0; at = markdown.indexOf(MARKER, at + MARKER.length)) {
+    const block = /^[^\n]*\n```lua\n([\s\S]*?)```/.exec(markdown.slice(at));
+    if (!block) throw new Error(`no lua block right after the ${MARKER} comment at offset ${at} of ${DOCS}`);
+    blocks.push(block[1]!);
+  }
+  if (blocks.length < 3) throw new Error(`expected the config, showDocumentation and DynamoGuardScan blocks in ${DOCS}, found ${blocks.length}`);
+  const lua = blocks.join('\n');
   if (!lua.includes(PLACEHOLDER)) throw new Error(`the documented config does not mention ${PLACEHOLDER}`);
   return lua.split(PLACEHOLDER).join(SERVER);
 }
@@ -98,6 +108,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(init, `${documentedConfig(fs.readFileSync(DOCS, 'utf8'))}\nvim.cmd('filetype on')\n`);
     const file = path.join(dir, 'notes.py');
     fs.copyFileSync(SAMPLE, file);
+    // Never opened: its findings can only come from :DynamoGuardScan.
+    fs.copyFileSync(SAMPLE, path.join(dir, 'other.py'));
     const resultFile = path.join(dir, 'result.json');
 
     const started = Date.now();
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
     if (!fs.existsSync(resultFile)) throw new Error(`nvim exited (${run.code}) without a report:\n${run.output}`);
     const report = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as Report;
     if (!report.ok) throw new Error(`in Neovim: ${report.error}\nseen: ${JSON.stringify(report.steps, null, 2)}\n${run.output}`);
-    const { initial, offered, fixed, reconfigured } = report.steps;
+    const { initial, offered, fixed, documentation, scan, reconfigured } = report.steps;
 
     assert.strictEqual(report.filetype, 'python');
     const dg101 = initial?.find((d) => d.code === 'DG101');
@@ -120,6 +132,9 @@ async function main(): Promise<void> {
     assert.ok(offered?.some((t) => t.includes('Insert a 403 guard')), `code actions offered: ${JSON.stringify(offered)}`);
     assert.ok(offered?.some((t) => t.includes('Disable DG101 for this line')), `code actions offered: ${JSON.stringify(offered)}`);
     assert.deepStrictEqual(codes(fixed), ['DG201'], 'after the fix only DG201 should remain');
+    assert.strictEqual(documentation?.file, path.join(REPO_ROOT, 'docs', 'rules', 'DG201.md'), 'Show documentation opens the rule page');
+    assert.strictEqual(documentation?.windows, 2, 'in a split');
+    assert.match(scan?.[0] ?? '', /^DynamoGuard: \d+ findings in 2 files$/, `scan messages: ${JSON.stringify(scan)}`);
     assert.deepStrictEqual(codes(reconfigured), [], 'didChangeConfiguration with DG201 off should clear it');
 
     const written = fs.readFileSync(file, 'utf8');
@@ -130,7 +145,8 @@ async function main(): Promise<void> {
 
     const v = report.nvim;
     console.log(`ok: Neovim ${v ? `${v.major}.${v.minor}.${v.patch}` : '?'} with the documented config: diagnostics ${codes(initial).join(', ')}` +
-      ` (DG201 as info), "Insert a 403 guard" applied and written, DG101 gone, DG201 turned off by didChangeConfiguration (${Date.now() - started} ms)`);
+      ` (DG201 as info), "Insert a 403 guard" applied and written, DG101 gone, DG201's page in a split, "${scan?.[0]}",` +
+      ` DG201 turned off by didChangeConfiguration (${Date.now() - started} ms)`);
   } finally {
     if (process.env['DG_NVIM_KEEP'] === '1') console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseToml } from 'smol-toml';
-import type { DynamoGuardSettings, SeverityOverride } from '../../protocol';
+import picomatch from 'picomatch';
+import type { ConfigurationPreference, DynamoGuardSettings, SeverityOverride } from '../../protocol';
+import { findPyproject, readPyprojectText } from './pyproject';
+import { patternMatches, specificity, validateSettings, type ConfigIssue } from './schema';
+
+export { findPyproject, readPyprojectText } from './pyproject';
+export { validateSettings, type ConfigIssue } from './schema';
 
 export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   enable: true,
@@ -9,7 +14,10 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   debounceMs: 200,
   select: [],
   ignore: [],
+  extendSelect: [],
+  extendIgnore: [],
   severity: {},
+  perFileIgnores: {},
   exclude: [],
   authFunctions: [
     'get_current_user*',
@@ -29,10 +37,19 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   ],
   publicFields: [],
   maxFileSizeKb: 1024,
+  // ruff-vscode's default: what the user set in the editor wins over the project file (only
+  // settings the user actually set: the VS Code client sends no defaults).
+  configurationPreference: 'editorFirst',
+  disableComment: 'dynamo-guard',
 };
 
 export class ConfigError extends Error {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    /** Located mistakes (CLI: printed as file:line:col: message). */
+    readonly issues: readonly ConfigIssue[] = [],
+  ) {
     super(file ? `${file}: ${message}` : message);
   }
 }
@@ -41,29 +58,27 @@ export interface ConfigSource {
   settings: DynamoGuardSettings;
   /** pyproject.toml the settings came from, if any. */
   file?: string;
-  /** Non-fatal problems (unknown keys, wrong types that were ignored). */
+  /** Mistakes in editor settings (no position), as text. */
   warnings: string[];
+  /** Mistakes in the pyproject.toml, located. */
+  issues: ConfigIssue[];
+  /** The pyproject.toml does not parse and its [tool.dynamo-guard] could not be read. */
+  broken?: boolean;
+  /** The valid [tool.dynamo-guard] values (for a caller keeping the last good ones). */
+  project?: Partial<DynamoGuardSettings>;
 }
 
-// pyproject keys are kebab-case (Ruff's habit); the settings object is camelCase like VS Code's.
-const KEY_MAP: Record<string, keyof DynamoGuardSettings> = {
-  'select': 'select',
-  'ignore': 'ignore',
-  'severity': 'severity',
-  'exclude': 'exclude',
-  'auth-functions': 'authFunctions',
-  'owner-attributes': 'ownerAttributes',
-  'sensitive-attributes': 'sensitiveAttributes',
-  'public-fields': 'publicFields',
-  'max-file-size-kb': 'maxFileSizeKb',
-};
-
-const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'off']);
+/** Layer validated values over a base (tables merge key by key, everything else replaces). */
+export function overlay(base: DynamoGuardSettings, values: Partial<DynamoGuardSettings>): DynamoGuardSettings {
+  const out: DynamoGuardSettings = { ...base, ...values };
+  if (values.severity) out.severity = { ...base.severity, ...values.severity };
+  if (values.perFileIgnores) out.perFileIgnores = { ...base.perFileIgnores, ...values.perFileIgnores };
+  return out;
+}
 
 /**
- * Merge a partial settings object (from VS Code or pyproject) over a base, validating types.
- * Bad values are dropped with a warning rather than thrown: a typo in settings must never take
- * the server down.
+ * Merge a partial settings object (VS Code names) over a base. Bad values are dropped with a
+ * warning rather than thrown: a typo in settings must never take the server down.
  */
 export function mergeSettings(
   base: DynamoGuardSettings,
@@ -71,121 +86,100 @@ export function mergeSettings(
   where: string,
   warnings: string[],
 ): DynamoGuardSettings {
-  const out: DynamoGuardSettings = { ...base, severity: { ...base.severity } };
-  for (const [key, value] of Object.entries(partial)) {
-    if (value === undefined || value === null) continue;
-    switch (key as keyof DynamoGuardSettings) {
-      case 'enable':
-        if (typeof value === 'boolean') out.enable = value;
-        else warnings.push(`${where}: "enable" must be true or false`);
-        break;
-      case 'run':
-        if (value === 'onType' || value === 'onSave') out.run = value;
-        else warnings.push(`${where}: "run" must be "onType" or "onSave"`);
-        break;
-      case 'debounceMs':
-      case 'maxFileSizeKb':
-        if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key as 'debounceMs'] = value;
-        else warnings.push(`${where}: "${key}" must be a non-negative number`);
-        break;
-      case 'select':
-      case 'ignore':
-      case 'exclude':
-      case 'authFunctions':
-      case 'ownerAttributes':
-      case 'sensitiveAttributes':
-      case 'publicFields':
-        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-          out[key as 'select'] = (value as string[]).map((v) => v.trim()).filter(Boolean);
-        } else warnings.push(`${where}: "${key}" must be a list of strings`);
-        break;
-      case 'severity':
-        if (typeof value === 'object' && !Array.isArray(value)) {
-          for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
-            if (typeof sev === 'string' && SEVERITIES.has(sev as SeverityOverride)) {
-              out.severity[code.toUpperCase()] = sev as SeverityOverride;
-            } else warnings.push(`${where}: severity of ${code} must be one of error, warning, info, off`);
-          }
-        } else warnings.push(`${where}: "severity" must be a table of rule code = level`);
-        break;
-      default:
-        warnings.push(`${where}: unknown setting "${key}"`);
-    }
-  }
-  return out;
+  const { values, issues } = validateSettings(partial, 'editor');
+  for (const i of issues) warnings.push(`${where}: ${i.message}`);
+  return overlay(base, values);
 }
 
-/** Parse `[tool.dynamo-guard]` out of a pyproject.toml text. Throws ConfigError on bad TOML. */
-export function settingsFromPyproject(text: string, file: string, warnings: string[]): Record<string, unknown> | undefined {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new ConfigError(`invalid TOML: ${(e as Error).message.split('\n')[0]}`, file);
-  }
-  const tool = doc['tool'];
-  if (!tool || typeof tool !== 'object') return undefined;
-  const section = (tool as Record<string, unknown>)['dynamo-guard'];
-  if (section === undefined) return undefined;
-  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new ConfigError('[tool.dynamo-guard] must be a table', file);
-  }
-  const mapped: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
-    const target = KEY_MAP[key];
-    if (!target) {
-      warnings.push(`${file}: unknown key "${key}" in [tool.dynamo-guard]`);
-      continue;
-    }
-    mapped[target] = value;
-  }
-  return mapped;
+/** The located issues of a pyproject text plus its valid values. */
+export function checkPyprojectText(text: string): { values: Partial<DynamoGuardSettings> | undefined; issues: ConfigIssue[]; broken: boolean } {
+  const read = readPyprojectText(text);
+  if (!read.raw) return { values: undefined, issues: read.issues, broken: read.broken };
+  const { values, issues } = validateSettings(read.raw, 'toml', read.locate);
+  return { values, issues: [...read.issues, ...issues], broken: read.broken };
 }
 
-/** Nearest pyproject.toml at or above `dir` that has a `[tool.dynamo-guard]` table, up to `stopAt`. */
-export function findPyproject(dir: string, stopAt?: string): string | undefined {
-  let cur = path.resolve(dir);
-  const stop = stopAt ? path.resolve(stopAt) : undefined;
-  for (;;) {
-    const candidate = path.join(cur, 'pyproject.toml');
-    try {
-      if (fs.statSync(candidate).isFile() && /\[tool\.dynamo-guard\]|\[tool\."dynamo-guard"\]/.test(fs.readFileSync(candidate, 'utf8'))) {
-        return candidate;
-      }
-    } catch {
-      // not there or unreadable: keep climbing
-    }
-    const parent = path.dirname(cur);
-    if (parent === cur || cur === stop) return undefined;
-    cur = parent;
-  }
-}
-
-/** Settings for files under `dir`: defaults, then `overrides` (editor), then the project file. */
+/**
+ * Settings for files under `dir`: defaults, then the editor's and the project file's in the
+ * order `preference` says (editorFirst: the editor's win; filesystemFirst: pyproject.toml wins;
+ * editorOnly: pyproject.toml is not read). `lastGood` stands in for a project file that does not
+ * parse, so a half-typed edit never re-enables rules the project ignores.
+ */
 export function loadConfig(
   dir: string,
-  options: { overrides?: Partial<DynamoGuardSettings>; explicitFile?: string; stopAt?: string } = {},
+  options: {
+    overrides?: Partial<DynamoGuardSettings>;
+    explicitFile?: string;
+    stopAt?: string;
+    preference?: ConfigurationPreference;
+    lastGood?: (file: string) => Partial<DynamoGuardSettings> | undefined;
+  } = {},
 ): ConfigSource {
   const warnings: string[] = [];
-  let settings = DEFAULT_SETTINGS;
-  if (options.overrides) settings = mergeSettings(settings, options.overrides as Record<string, unknown>, 'settings', warnings);
+  const editor = options.overrides ? validateSettings(options.overrides as Record<string, unknown>, 'editor') : { values: {}, issues: [] };
+  for (const i of editor.issues) warnings.push(`settings: ${i.message}`);
+  const preference = options.preference ?? editor.values.configurationPreference ?? 'editorFirst';
+  const editorOnly = overlay(DEFAULT_SETTINGS, editor.values);
+  if (preference === 'editorOnly' && !options.explicitFile) return { settings: editorOnly, warnings, issues: [] };
   const file = options.explicitFile ?? findPyproject(dir, options.stopAt);
-  if (!file) return { settings, warnings };
+  if (!file) return { settings: editorOnly, warnings, issues: [] };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
-  const section = settingsFromPyproject(text, file, warnings);
-  if (section) settings = mergeSettings(settings, section, file, warnings);
-  return { settings, file, warnings };
+  const checked = checkPyprojectText(text);
+  let project = checked.values ?? {};
+  if (checked.broken) project = options.lastGood?.(file) ?? {};
+  const settings = preference === 'filesystemFirst' ? overlay(editorOnly, project) : overlay(overlay(DEFAULT_SETTINGS, project), editor.values);
+  const source: ConfigSource = { settings, file, warnings, issues: checked.issues, project };
+  if (checked.broken) source.broken = true;
+  return source;
 }
 
-/** Rule codes enabled by select/ignore (select empty = all). Prefix matching like Ruff: "DG1" selects DG1xx. */
+/** Severity of `code`: the most specific matching entry of `severity` (code > longer prefix/glob). */
+export function severityFor(code: string, settings: DynamoGuardSettings): SeverityOverride | undefined {
+  let best: SeverityOverride | undefined;
+  let bestScore = -1;
+  for (const [pattern, level] of Object.entries(settings.severity)) {
+    if (!patternMatches(pattern, code)) continue;
+    const score = specificity(pattern, code);
+    if (score > bestScore) {
+      best = level;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * Rule codes enabled by select/ignore (select empty = all), extended by extend-select /
+ * extend-ignore. Prefix matching like Ruff ("DG1" selects DG1xx), globs (`DG1*`) too.
+ */
 export function isRuleEnabled(code: string, settings: DynamoGuardSettings): boolean {
-  const matches = (sel: string) => code.startsWith(sel.toUpperCase()) || sel.toUpperCase() === 'ALL';
-  if (settings.severity[code] === 'off') return false;
-  if (settings.select.length > 0 && !settings.select.some(matches)) return false;
-  return !settings.ignore.some(matches);
+  const matches = (p: string) => patternMatches(p, code);
+  if (severityFor(code, settings) === 'off') return false;
+  const extendSelect = settings.extendSelect ?? [];
+  if (settings.select.length > 0 && !settings.select.some(matches) && !extendSelect.some(matches)) return false;
+  return !settings.ignore.some(matches) && !(settings.extendIgnore ?? []).some(matches);
+}
+
+/**
+ * The settings of one file: `per-file-ignores` globs matching it (relative to `base`, the folder
+ * of the pyproject.toml that set them, or its file name, like Ruff) fold into `ignore`.
+ */
+export function settingsForFile(settings: DynamoGuardSettings, file: string, base: string | undefined): DynamoGuardSettings {
+  const entries = Object.entries(settings.perFileIgnores ?? {});
+  if (entries.length === 0) return settings;
+  const rel = base ? path.relative(base, file).split(path.sep).join('/') : undefined;
+  const inside = rel !== undefined && rel !== '' && !rel.startsWith('../') && rel !== '..';
+  const name = path.basename(file);
+  const abs = file.split(path.sep).join('/');
+  const extra: string[] = [];
+  for (const [glob, codes] of entries) {
+    const isMatch = picomatch(glob, { dot: true });
+    if ((inside && isMatch(rel!)) || isMatch(name) || isMatch(abs)) extra.push(...codes);
+  }
+  return extra.length === 0 ? settings : { ...settings, ignore: [...settings.ignore, ...extra] };
 }

@@ -69,7 +69,8 @@ export function requestSites(facts: FileFacts): RequestSite[] {
   for (const fnFacts of facts.functions) {
     const scope: Scope = { fn: fnFacts.fn.node, module: facts.module.statements, units, doc: facts.text };
     for (const call of fnFacts.calls) {
-      if (call.api === 'pynamo') continue;
+      // Made inside a layer (its expressions are checked there) or PynamoDB (no expression strings).
+      if (call.api === 'pynamo' || call.via) continue;
       // A call object survives edits elsewhere (the per-function facts cache); its sites hold
       // document offsets, so they are reused only while the call has not moved.
       const key = `${call.node.start}:${schemaKey}`;

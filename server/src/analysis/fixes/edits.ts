@@ -3,6 +3,7 @@ import type { FunctionInfo } from '../model/module';
 import { textOf } from '../model/module';
 import { field, type SyntaxNode } from '../parse/syntax';
 import type { TextEdit } from '../types';
+import { splitBrackets, topLevelItems } from './format';
 
 // Edit builders shared by every rule's fixes. They keep the file's indentation style and add to
 // existing argument lists, dicts and imports instead of clobbering them.
@@ -118,6 +119,44 @@ export class EditBuilder {
     const args = field(call, 'arguments');
     if (!args || args.type !== 'argument_list') return undefined;
     return this.appendToList(args, args.children.filter((c) => c.named), `${name}=${value}`);
+  }
+
+  /**
+   * Add keyword arguments (`pairs`) and give existing ones new values (`replace`: name -> value
+   * text). A call written on one line that would grow past Black's line length is re-laid out the
+   * way Black does it.
+   */
+  editKeywordArguments(call: SyntaxNode, pairs: Array<[string, string]>, replace = new Map<string, string>()): TextEdit[] | undefined {
+    const args = field(call, 'arguments');
+    if (!args || args.type !== 'argument_list') return undefined;
+    const added = pairs.map(([k, v]) => `${k}=${v}`);
+    const items = args.children.filter((c) => c.named);
+    if (args.startRow === args.endRow) {
+      const row = args.startRow;
+      const line = this.line(row);
+      const texts = topLevelItems(line.slice(args.startCol + 1, args.endCol - 1));
+      if (texts) {
+        const all = [...texts.map((t) => {
+          const name = /^(\w+)\s*=(?!=)/.exec(t)?.[1];
+          return name && replace.has(name) ? `${name}=${replace.get(name)}` : t;
+        }), ...added];
+        const indent = this.indentOf(row);
+        const laid = splitBrackets(indent, line.slice(indent.length, args.startCol), all, line.slice(args.endCol), this.indentUnit());
+        return [{ range: { start: at(row, 0), end: at(row, line.length) }, newText: laid }];
+      }
+    }
+    const edits: TextEdit[] = [];
+    for (const item of items) {
+      const name = item.type === 'keyword_argument' ? field(item, 'name') : undefined;
+      const value = item.type === 'keyword_argument' ? field(item, 'value') : undefined;
+      const n = name ? this.text(name) : '';
+      if (value && replace.has(n)) edits.push(replaceNode(value, replace.get(n)!));
+    }
+    if (added.length) {
+      const appended = added.map((a) => this.appendToList(args, items, a));
+      edits.push({ ...appended[0]!, newText: appended.map((e) => e.newText).join(items.length ? '' : ', ') });
+    }
+    return edits;
   }
 
   addDictEntry(dict: SyntaxNode, key: string, value: string): TextEdit | undefined {

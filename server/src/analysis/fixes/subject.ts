@@ -151,7 +151,7 @@ export function chooseSubject(facts: FileFacts, fnFacts: FunctionFacts, b: EditB
 
 /** The framework's way to refuse: lines (relative indentation via `unit`) and the imports they need. */
 export function denyLines(framework: Framework, b: EditBuilder, facts: FileFacts, status = 403): { lines: string[]; edits: Array<TextEdit | undefined> } {
-  const msg = status === 403 ? 'Forbidden' : 'Not found';
+  const msg = status === 403 ? 'Forbidden' : status === 409 ? 'Conflict' : 'Not found';
   switch (framework) {
     case 'fastapi':
       return { lines: [`raise HTTPException(status_code=${status}, detail=${pyString(msg, facts)})`], edits: [b.ensureImport('fastapi', 'HTTPException')] };
@@ -159,7 +159,7 @@ export function denyLines(framework: Framework, b: EditBuilder, facts: FileFacts
       return { lines: [`abort(${status})`], edits: [b.ensureImport('flask', 'abort')] };
     case 'chalice':
       {
-        const cls = status === 404 ? 'NotFoundError' : 'ForbiddenError';
+        const cls = status === 404 ? 'NotFoundError' : status === 409 ? 'ConflictError' : 'ForbiddenError';
         return { lines: [`raise ${cls}(${pyString(msg, facts)})`], edits: [b.ensureImport('chalice', cls)] };
       }
     case 'lambda':

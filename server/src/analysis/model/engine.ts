@@ -1,8 +1,11 @@
+import { deployedHandlerNames } from '../infra/auth';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
+import { BudgetExceeded, type Budget, type SummaryRef } from './interp/state';
+import { foreignMethod, foreignName } from './layers';
 import { detectHandler, handlerEnv } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
@@ -14,8 +17,12 @@ import type { WorkspaceIndex } from './workspace';
 // from re-analysing the other 59 handlers.
 interface Cache {
   contextKey: string;
-  /** Function text -> facts, valid while the summaries of the file's functions are unchanged. */
-  functions: Map<string, { facts: FunctionFacts; className: string; summariesKey: string }>;
+  /**
+   * Function node -> facts (and the text they were computed from), valid while the summaries of
+   * the file's functions are unchanged. Keyed by node, not text: identical methods of different
+   * classes must not evict each other.
+   */
+  functions: Map<SyntaxNode, { facts: FunctionFacts; text: string; className: string; summariesKey: string }>;
   summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary }>;
 }
 
@@ -25,12 +32,29 @@ let callIds = 0;
 const JWT_DECODE = /\bjwt\.decode\(|\bdecode_token\(|\bverify_jwt\w*\(|\bjwt\.verify\(|\bverify_id_token\(/;
 const RAISES_401 = /status_code\s*=\s*(401|status\.HTTP_401_UNAUTHORIZED)|HTTPException\(\s*(401|status\.HTTP_401_UNAUTHORIZED)|abort\(\s*401|Unauthorized(Error)?\(/;
 
+/** Limits of one file's analysis; the defaults leave real code far below them (bench/corpus.js prints the peak). */
+export interface BudgetLimits {
+  /** Steps (statements + expressions visited) per function, its summaries' own steps apart. */
+  maxStepsPerFunction?: number;
+  /** Wall-clock milliseconds for the whole file. */
+  timeMs?: number;
+}
+
+export const DEFAULT_BUDGET: Required<BudgetLimits> = { maxStepsPerFunction: 200_000, timeMs: 10_000 };
+
 /**
  * `summaryOnly`: module-level facts and function summaries, without analysing each function's
  * body as a handler (what the workspace index needs from every file, at half the cost).
  */
-export function computeFacts(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): FileFacts {
-  return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly));
+export function computeFacts(
+  doc: PyDocument,
+  settings: DynamoGuardSettings,
+  workspace?: WorkspaceIndex,
+  path?: string,
+  summaryOnly = false,
+  limits: BudgetLimits = {},
+): FileFacts {
+  return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly, limits));
 }
 
 /** Run a step generator to completion. */
@@ -46,15 +70,43 @@ export function drain<T>(steps: Generator<void, T>): T {
  * time slices (answering requests in between) and abandon a run made stale by a newer edit.
  * Facts of the functions already done stay cached for the next run.
  */
-export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSettings, workspace?: WorkspaceIndex, path?: string, summaryOnly = false): Generator<void, FileFacts> {
+export function* computeFactsSteps(
+  doc: PyDocument,
+  settings: DynamoGuardSettings,
+  workspace?: WorkspaceIndex,
+  path?: string,
+  summaryOnly = false,
+  limits: BudgetLimits = {},
+): Generator<void, FileFacts> {
   const text = doc.text;
+  const budget: Budget = {
+    steps: 0,
+    total: 0,
+    maxSteps: limits.maxStepsPerFunction ?? DEFAULT_BUDGET.maxStepsPerFunction,
+    deadline: Date.now() + (limits.timeMs ?? DEFAULT_BUDGET.timeMs),
+  };
+  // Functions cut short by the budget: reported once per file, with the first few names.
+  const overBudget: Array<{ name: string; line: number; reason: string }> = [];
+  const guarded = <T>(name: string, line: number, fallback: T, run: () => T): T => {
+    const saved = budget.steps;
+    budget.steps = 0;
+    try {
+      return run();
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      if (!overBudget.some((f) => f.name === name && f.line === line)) overBudget.push({ name, line, reason: e.reason });
+      return fallback;
+    } finally {
+      budget.steps = saved;
+    }
+  };
   const structure = scanModule(text, doc.units);
   const globals = new Map<string, Value>();
   const schemas = new Map<string, string[]>();
 
   // Everything outside top-level function bodies shapes the context every function sees.
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
-    doc.units.filter((u) => !isTopFunction(u.node)).map((u) => u.text).join('\u0000');
+    contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
     cache = { contextKey, functions: new Map(), summaries: new Map() };
@@ -68,6 +120,8 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     authNames.has(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
 
   const inProgress = new Set<string>();
+  const methodSummaries = new Map<string, SummaryRef | undefined>();
+  let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
     structure,
@@ -76,7 +130,29 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     isAuthFunction,
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     nextCallId: () => ++callIds,
-    imported: (qualified) => importedValue(workspace, path, qualified),
+    deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
+    budget,
+    imported: (qualified) => {
+      const v = importedValue(workspace, path, qualified);
+      if (v || qualified.endsWith('()')) return v;
+      const f = foreignName(workspace, path, qualified);
+      return f?.kind === 'value' ? f.value : undefined;
+    },
+    methodSummary: (className, method) => {
+      const key = `${className}.${method}`;
+      if (methodSummaries.has(key)) return methodSummaries.get(key);
+      const fn = ctx.structure.classes.get(className)?.methods.find((m) => m.name === method);
+      if (!fn) return undefined;
+      // Recursion (a method calling itself, two calling each other) sees no summary.
+      methodSummaries.set(key, undefined);
+      const env = guarded(`${className}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, className));
+      const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env));
+      const ref = { summary, params: fn.params.map((p) => p.name) };
+      methodSummaries.set(key, ref);
+      return ref;
+    },
+    foreign: (qualified) => foreignName(workspace, path, qualified),
+    foreignMethod: (file, className, method) => foreignMethod(workspace, file, className, method),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');
       if (!workspace || dot <= 0) return undefined;
@@ -91,8 +167,10 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
       if (inProgress.has(name)) return undefined;
       inProgress.add(name);
       try {
-        const s = summarize(ctx, fn);
-        currentCache.summaries.set(key, { outer: fn.outer, summary: s });
+        let complete = true;
+        const s = guarded(fn.name, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn));
+        if (s === EMPTY_SUMMARY) complete = false;
+        if (complete) currentCache.summaries.set(key, { outer: fn.outer, summary: s });
         return s;
       } finally {
         inProgress.delete(name);
@@ -101,7 +179,7 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
   };
 
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
-  moduleFlow.runModule(structure.statements);
+  guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
   collectTypeAliases(ctx);
   collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
   for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
@@ -112,41 +190,48 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
   let sumKey: string | undefined;
   // Summaries first, one per step (summariesKey below would build them all in one go).
-  if (!summaryOnly) for (const name of structure.topFunctions.keys()) {
+  // The time budget counts work, not the pauses of a time-sliced caller.
+  const pause = function* (): Generator<void, void> {
+    const paused = Date.now();
     yield;
+    budget.deadline += Date.now() - paused;
+  };
+  if (!summaryOnly) for (const name of structure.topFunctions.keys()) {
+    yield* pause();
     ctx.summary(name);
   }
 
   for (const fn of summaryOnly ? [] : structure.functions) {
-    yield;
+    yield* pause();
     const key = textOf(text, fn.outer);
     sumKey ??= summariesKey();
-    const cached = currentCache.functions.get(key);
     // Same node objects, not just the same text: facts point into the mirrored tree, and a unit
     // mirrored again (the parse around it changed) must not be served facts about its old nodes.
-    if (cached && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+    const cached = currentCache.functions.get(fn.outer);
+    if (cached && cached.text === key && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
       functions.push(cached.facts);
       continue;
     }
     const flow = new FlowAnalyzer(ctx, fn, 'plain');
-    const handler = detectHandler(ctx, flow, fn);
+    const handler = guarded(fn.name, fn.outer.startRow + 1, undefined, () => detectHandler(ctx, flow, fn));
     let env = new Map<string, Value>();
     if (fn.className) {
       let selfEnv = classEnvs.get(fn.className);
       if (!selfEnv) {
-        selfEnv = classSelfEnv(ctx, fn.className);
+        const cls = fn.className;
+        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
         classEnvs.set(fn.className, selfEnv);
       }
       env = new Map(selfEnv);
     }
-    let facts: FunctionFacts;
-    if (handler) {
-      for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => ctx.summary(name)?.returns)) env.set(k, v);
-      facts = new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
-    } else {
-      facts = flow.runFunction(env);
-    }
-    currentCache.functions.set(key, { facts, className: fn.className ?? '', summariesKey: sumKey });
+    const facts = guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
+      if (!handler) return flow.runFunction(env);
+      for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => providerReturns(ctx, name))) env.set(k, v);
+      return new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
+    });
+    // A function cut short by the budget has no facts (no findings rather than wrong ones).
+    if (!facts) continue;
+    currentCache.functions.set(fn.outer, { facts, text: key, className: fn.className ?? '', summariesKey: sumKey });
     functions.push(facts);
   }
   // Drop entries of functions that no longer exist so the cache cannot grow without bound.
@@ -155,9 +240,17 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     for (const [k, v] of currentCache.functions) if (!live.has(v.facts)) currentCache.functions.delete(k);
   }
 
+  const errors = overBudget.length
+    ? [
+      `internal error: analysis budget exceeded (${overBudget[0]!.reason}) in ${overBudget.length} function(s), not checked: ` +
+        overBudget.slice(0, 5).map((f) => `\`${f.name}\` (line ${f.line})`).join(', ') + (overBudget.length > 5 ? ', ...' : ''),
+    ]
+    : [];
   return {
     doc,
     text,
+    errors,
+    work: budget.total,
     module: structure,
     globals,
     functions,
@@ -167,10 +260,60 @@ export function* computeFactsSteps(doc: PyDocument, settings: DynamoGuardSetting
     ...(path ? { path } : {}),
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     summary: (name) => ctx.summary(name),
+    methodSummary: (className, method) => ctx.methodSummary!(className, method),
+    describe: (name) => describeName(ctx, name),
     schemas,
     localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
     authFunctionNames: [...new Set([...authNames, ...structure.functions.filter((f) => !f.className && matchesAny(f.name, settings.authFunctions)).map((f) => f.name), ...(workspace?.authFunctionNames() ?? [])])],
   };
+}
+
+const EMPTY_SUMMARY: FunctionSummary = Object.freeze({ returns: EMPTY, guardPairs: [], isAuth: false, calls: [] });
+
+/** What a `Depends(name)` provider returns: a function of this file or an imported one (a repository instance...). */
+function providerReturns(ctx: ModuleContext, name: string): Value | undefined {
+  const local = ctx.summary(name)?.returns;
+  if (local) return local;
+  const imp = ctx.structure.imports.get(name);
+  const f = imp ? ctx.foreign?.(imp.qualified) : undefined;
+  if (f?.kind !== 'function') return undefined;
+  const r = f.summary.returns;
+  return r.obj === 'instance' && !r.module ? { ...r, module: f.path } : r;
+}
+
+/** A module-level name as importers see it (classes by kind; globals as bound; functions are summarised instead). */
+function describeName(ctx: ModuleContext, name: string): Value | undefined {
+  if (ctx.structure.classes.has(name)) return new FlowAnalyzer(ctx, undefined, 'module').classValueOf(name);
+  return ctx.globals.get(name);
+}
+
+/**
+ * The text every function's facts may depend on: all top-level code except function bodies.
+ * Method bodies are left out too (an edit in one method must not re-analyse every other class
+ * and function), except `__init__` (its `self.x` bindings reach every method: classSelfEnv) and
+ * bodies that create tables (collectSchemas). Whatever else starts reading another method's
+ * body (method summaries) must keep it in this key or in summariesKey.
+ */
+function contextText(text: string, units: PyDocument['units'], functions: FunctionInfo[]): string {
+  const holes = functions
+    .filter((f) => f.className && f.name !== '__init__' && !textOf(text, f.body).includes('create_table'))
+    .map((f) => f.body)
+    .sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let h = 0;
+  for (const u of units) {
+    if (isTopFunction(u.node)) continue;
+    let pos = u.node.start;
+    const end = u.node.end;
+    for (; h < holes.length && holes[h]!.start < end; h++) {
+      const hole = holes[h]!;
+      if (hole.start < pos || hole.end > end) continue;
+      parts.push(text.slice(pos, hole.start));
+      pos = hole.end;
+    }
+    parts.push(text.slice(pos, end), '\u0000');
+  }
+  return parts.join('');
 }
 
 function isTopFunction(node: SyntaxNode): boolean {
@@ -181,7 +324,7 @@ function isTopFunction(node: SyntaxNode): boolean {
 function summaryKey(name: string, s: FunctionSummary | undefined): string {
   if (!s) return name;
   const r = s.returns;
-  return `${name}:${s.isAuth ? 1 : 0}:${s.guardPairs.join(';')}:${r.request ? 1 : 0}${r.subject ? 1 : 0}${r.obj ?? ''}${r.name ?? ''}${(r.params ?? []).join(',')}${r.fresh ? 'f' : ''}`;
+  return `${name}:${s.calls.length}:${s.isAuth ? 1 : 0}:${s.guardPairs.join(';')}:${r.request ? 1 : 0}${r.subject ? 1 : 0}${r.obj ?? ''}${r.name ?? ''}${(r.params ?? []).join(',')}${r.fresh ? 'f' : ''}`;
 }
 
 /** A function authenticates when its body decodes a token or raises 401. */
@@ -191,8 +334,8 @@ function isAuthBody(text: string, fn: FunctionInfo, settings: DynamoGuardSetting
   return JWT_DECODE.test(body) || RAISES_401.test(body);
 }
 
-function summarize(ctx: ModuleContext, fn: FunctionInfo): FunctionSummary {
-  const env = new Map<string, Value>();
+function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, Value>): FunctionSummary {
+  const env = new Map<string, Value>(selfEnv);
   fn.params.forEach((p, i) => env.set(p.name, { params: [i] }));
   const flow = new FlowAnalyzer(ctx, fn, 'helper');
   const facts = flow.runFunction(env);
@@ -218,6 +361,8 @@ function summarize(ctx: ModuleContext, fn: FunctionInfo): FunctionSummary {
     returns,
     guardPairs: [...uniquePairs.values()],
     isAuth: ctx.isAuthFunction(fn.name) || dependsOnAuth,
+    calls: facts.calls.slice(0, 32),
+    ...(facts.returns.length && facts.returns.every((r) => flow.deniesOnReturn(r.node)) ? { denies: true } : {}),
   };
 }
 

@@ -34,6 +34,15 @@ export interface KeyPart {
   op?: string;
 }
 
+/** One call on the way from a handler down to a DynamoDB call in a layer (service, repository...). */
+export interface LayerHop {
+  /** The callee's name token at the call site (`get_order` in `service.get_order(order_id)`), or the DynamoDB method. */
+  node: SyntaxNode;
+  label: string;
+  /** File of `node` when it is not the analysed file. */
+  path?: string;
+}
+
 export interface TableCall {
   id: number;
   node: SyntaxNode;
@@ -77,6 +86,13 @@ export interface TableCall {
   isRead: boolean;
   isWrite: boolean;
   fn: FunctionInfo;
+  /**
+   * Set on a table call made inside a layer and seen at the call into it: `node`/`methodNode`/
+   * `statement` are the call in this function, the hops lead call by call to the DynamoDB call
+   * (the last hop). Rules about what the caller passes anchor on `methodNode`; rules about the
+   * DynamoDB call itself (DG301, DG4xx...) skip these: they report in the layer.
+   */
+  via?: LayerHop[];
 }
 
 export interface ReturnFact {
@@ -104,12 +120,20 @@ export interface FunctionSummary {
   /** Parameter index pairs compared by an ownership guard; -1 stands for a subject read inside. */
   guardPairs: Array<[number, number]>;
   isAuth: boolean;
+  /** Table calls made inside (directly or through its own callees), values in terms of `params`. */
+  calls: TableCall[];
+  /** Every return is a 401/403/404 response (`def not_found(): return {"statusCode": 404, ...}`). */
+  denies?: boolean;
 }
 
 /** Everything the rules read about one file; computed once per analysis and shared by all rules. */
 export interface FileFacts {
   doc: PyDocument;
   text: string;
+  /** Analysis errors of this file (budget exceeded): its other functions' facts are complete. */
+  errors: string[];
+  /** Interpreter steps spent on the file (the budget's unit), for tests and benchmarks. */
+  work: number;
   module: ModuleStructure;
   globals: Map<string, Value>;
   functions: FunctionFacts[];
@@ -123,6 +147,10 @@ export interface FileFacts {
   authFunctionNames: string[];
   /** Summary of a top-level function of this file (computed on demand, cached). */
   summary(name: string): FunctionSummary | undefined;
+  /** Summary of a method of a class of this file, with its parameter names (`self` first). */
+  methodSummary(className: string, method: string): { summary: FunctionSummary; params: string[] } | undefined;
+  /** What a module-level name of this file is, seen from an importer (a table, a class, an instance...). */
+  describe(name: string): Value | undefined;
   /** Key schemas declared by create_table calls in this file. */
   schemas: Map<string, string[]>;
   /** Names of functions whose body authenticates (decodes a token, raises 401) or match auth patterns. */

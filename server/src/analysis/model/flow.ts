@@ -1,7 +1,7 @@
 import { field, type SyntaxNode } from '../parse/syntax';
 import type { FunctionFacts } from './facts';
 import { EMPTY, join, type Value } from './values';
-import { CallFlow } from './interp/calls';
+import { LayerFlow } from './interp/layers';
 import { asAlias, elementOf, emptyState, forkState, mergeEnvInto, type State } from './interp/state';
 
 export type { ModuleContext } from './interp/state';
@@ -14,10 +14,10 @@ export { fields } from '../parse/syntax';
  * expressions to Values, follows assignments/branches/loops in order, records table calls with
  * the guards in force, returns and subject reads. One pass shared by every rule.
  *
- * This layer runs statements; conditions, expressions and calls are the layers below it
- * (./interp), and framework knowledge is data (./knowledge).
+ * This layer runs statements; conditions, expressions, calls and calls into other layers of the
+ * application are the layers below it (./interp), and framework knowledge is data (./knowledge).
  */
-export class FlowAnalyzer extends CallFlow {
+export class FlowAnalyzer extends LayerFlow {
   runFunction(initial: Map<string, Value>): FunctionFacts {
     // `initial` is used as is: callers (class __init__) read the final bindings back from it.
     // Parameters validated by their declaration (`Literal[...]`, Enum, `Query(pattern=...)`).
@@ -43,6 +43,13 @@ export class FlowAnalyzer extends CallFlow {
     for (const s of statements) this.execStatement(s, state);
   }
 
+  /** What a class of this file is: a PynamoDB/Pydantic model, a class with methods, or nothing known. */
+  classValueOf(name: string): Value {
+    const v = this.classValue(name);
+    if (v.obj) return v;
+    return this.ctx.structure.classes.get(name)?.methods.some((m) => m.name !== '__init__') ? { obj: 'classRef', name } : v;
+  }
+
   evalStandalone(node: SyntaxNode, env: Map<string, Value> = new Map()): Value {
     return this.eval(node, emptyState(env));
   }
@@ -56,6 +63,7 @@ export class FlowAnalyzer extends CallFlow {
   }
 
   protected execStatement(stmt: SyntaxNode, state: State): void {
+    this.tick();
     const saved = this.currentStatement;
     if (stmt.type !== 'block') this.currentStatement = stmt;
     try {

@@ -9,7 +9,7 @@ import { EMPTY, type Source, type Value } from './values';
 // Handler recognition (RULES.md "Handler") and the values of a handler's parameters.
 
 const LAMBDA_EVENT = /^_?(event|evt)$/;
-const LAMBDA_CONTEXT = /^_?(context|ctx|lambda_context)$/;
+const LAMBDA_CONTEXT = /^_?(context|ctx|lambda_context)$|^_+$/;
 
 function lastName(text: string): string {
   return text.slice(text.lastIndexOf('.') + 1);
@@ -91,7 +91,8 @@ export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: Functi
   }
   if (!info && !fn.className) {
     const [p0, p1] = fn.params;
-    if (p0 && p1 && LAMBDA_EVENT.test(p0.name) && LAMBDA_CONTEXT.test(p1.name)) {
+    // RULES.md: an (event, context)-shaped function, or one the infrastructure code names as a handler.
+    if (p0 && ((p1 && LAMBDA_EVENT.test(p0.name) && LAMBDA_CONTEXT.test(p1.name)) || ctx.deployedHandler?.(fn.name))) {
       info = { framework: 'lambda', methods: [], subjectParams: [], responseNarrowed: false };
     }
   }
@@ -179,7 +180,7 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
           continue;
         }
         const provided = dep ? summaryReturns(dep) : undefined;
-        if (provided && (provided.obj === 'table' || provided.obj === 'dynamoClient' || provided.obj === 'dynamoResource')) {
+        if (provided && (provided.obj === 'table' || provided.obj === 'dynamoClient' || provided.obj === 'dynamoResource' || provided.obj === 'instance')) {
           env.set(p.name, provided);
           continue;
         }

@@ -16,7 +16,11 @@ export type ObjKind =
   | 'flaskRequest' | 'flaskG' | 'flaskSession' | 'chaliceRequest' | 'chaliceContext'
   | 'lambdaEvent' | 'lambdaRequestContext' | 'starletteRequest'
   | 'pynamoModel' | 'pynamoItem' | 'pydanticModel' | 'pydanticInstance'
-  | 'conditionBuilder' | 'exception';
+  | 'conditionBuilder' | 'exception'
+  /** An instance of a class of the workspace (a repository, a service): its methods have summaries. */
+  | 'instance'
+  /** A class of another workspace module (constructing it gives an `instance`). */
+  | 'classRef';
 
 export type DbLevel = 'response' | 'item' | 'items';
 
@@ -62,8 +66,10 @@ export interface Value {
   constant?: boolean;
   str?: string;
   obj?: ObjKind;
-  /** Table name for `table`, class name for pynamo/pydantic objects. */
+  /** Table name for `table`, class name for pynamo/pydantic objects and instances. */
   name?: string;
+  /** File of the module defining an `instance`'s or `classRef`'s class, when not this file. */
+  module?: string;
   /** Whole DynamoDB read results flowing here: table-call id -> level. */
   dbWhole?: Map<number, DbLevel>;
   /** Any value derived from a read's result (for fetch-then-check). */
@@ -86,19 +92,64 @@ export interface Value {
 
 export const EMPTY: Value = Object.freeze({}) as Value;
 
+// Bounds on every abstract value (bounded by construction): whatever the input, a value holds at
+// most this many sources, read ids, condition terms and dict entries, and nests `elem`/`keyedBy`
+// at most this deep. Beyond them the value is widened (the oldest entries dropped, nesting cut),
+// which can only lose precision, never grow work.
+export const MAX_SET = 32;
+export const MAX_DICT_ENTRIES = 256;
+export const MAX_NESTING = 6;
+
 function unionBy<T>(a: T[] | undefined, b: T[] | undefined, key: (t: T) => unknown): T[] | undefined {
   if (!a?.length) return b?.length ? b : undefined;
   if (!b?.length) return a;
+  if (a.length >= MAX_SET) return a;
   const seen = new Set(a.map(key));
   const out = a.slice();
-  for (const t of b) if (!seen.has(key(t))) out.push(t);
+  for (const t of b) {
+    if (out.length >= MAX_SET) break;
+    if (!seen.has(key(t))) out.push(t);
+  }
   return out;
+}
+
+/**
+ * Dict entries of several lists in order, an entry written on both sides of a branch kept once
+ * (the later occurrence, so `dictGet` sees what it saw before), at most MAX_DICT_ENTRIES (the
+ * latest). Branch merges used to concatenate both arms' lists: nested `if`s multiplied them.
+ */
+export function mergeEntries(...lists: Array<readonly DictEntry[] | undefined>): DictEntry[] {
+  // Fast path for the common branch merge: one arm appended to the other's list.
+  if (lists.length === 2 && lists[0] && lists[1]) {
+    const [a, b] = lists as [readonly DictEntry[], readonly DictEntry[]];
+    if (isPrefix(a, b) && b.length <= MAX_DICT_ENTRIES) return b.slice();
+    if (isPrefix(b, a) && a.length <= MAX_DICT_ENTRIES) return [...a.slice(b.length), ...b];
+  }
+  const all: DictEntry[] = [];
+  for (const l of lists) if (l) for (const e of l) all.push(e);
+  // One entry per written site (key node, value node): offsets packed in one number.
+  const sites = new Set<number>();
+  const out: DictEntry[] = [];
+  for (let i = all.length - 1; i >= 0 && out.length < MAX_DICT_ENTRIES; i--) {
+    const e = all[i]!;
+    const site = e.keyNode.start * 2 ** 26 + e.valueNode.start;
+    if (sites.has(site)) continue;
+    sites.add(site);
+    out.push(e);
+  }
+  return out.reverse();
+}
+
+function isPrefix(short: readonly DictEntry[], long: readonly DictEntry[]): boolean {
+  if (short.length > long.length) return false;
+  for (let i = 0; i < short.length; i++) if (short[i] !== long[i]) return false;
+  return true;
 }
 
 const byId = (s: Source) => s.id;
 
 /** Union of what two values may carry (used for `a + b`, f-strings, branch merges...). */
-export function join(a: Value, b: Value): Value {
+export function join(a: Value, b: Value, depth = 0): Value {
   if (a === b) return a;
   if (isEmpty(a)) return stripConstant(b, a);
   if (isEmpty(b)) return stripConstant(a, b);
@@ -119,19 +170,26 @@ export function join(a: Value, b: Value): Value {
   const error = a.error ?? b.error;
   if (error) out.error = error;
   if (a.constant && b.constant) out.constant = true;
-  if (a.dbWhole || b.dbWhole) out.dbWhole = new Map([...(a.dbWhole ?? []), ...(b.dbWhole ?? [])]);
+  if (a.dbWhole || b.dbWhole) out.dbWhole = unionMap(a.dbWhole, b.dbWhole);
   const dbFrom = unionBy(a.dbFrom, b.dbFrom, (x) => x);
   if (dbFrom) out.dbFrom = dbFrom;
   const params = unionBy(a.params, b.params, (x) => x);
   if (params) out.params = params;
-  if (a.keyedBy || b.keyedBy) out.keyedBy = join(a.keyedBy ?? EMPTY, b.keyedBy ?? EMPTY);
+  if ((a.keyedBy || b.keyedBy) && depth < MAX_NESTING) out.keyedBy = join(a.keyedBy ?? EMPTY, b.keyedBy ?? EMPTY, depth + 1);
   if (a.obj && a.obj === b.obj) {
     out.obj = a.obj;
     if (a.name === b.name && a.name !== undefined) out.name = a.name;
+    if (a.module === b.module && a.module !== undefined) out.module = a.module;
   }
   const cond = unionBy(a.cond, b.cond, (c) => c);
   if (cond) out.cond = cond;
-  if (a.elem || b.elem) out.elem = join(a.elem ?? EMPTY, b.elem ?? EMPTY);
+  if ((a.elem || b.elem) && depth < MAX_NESTING) out.elem = join(a.elem ?? EMPTY, b.elem ?? EMPTY, depth + 1);
+  return out;
+}
+
+function unionMap<K, V>(a: Map<K, V> | undefined, b: Map<K, V> | undefined): Map<K, V> {
+  const out = new Map(a);
+  for (const [k, v] of b ?? []) if (out.size < MAX_SET || out.has(k)) out.set(k, v);
   return out;
 }
 

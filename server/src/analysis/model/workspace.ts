@@ -1,3 +1,5 @@
+import type { FileFacts } from './facts';
+
 // Cross-file knowledge. The analyzer asks this interface about names imported from other modules
 // of the workspace; the language server and the CLI fill it from module summaries of every file.
 
@@ -20,6 +22,13 @@ export interface ModuleSummary {
 }
 
 export interface WorkspaceIndex {
+  /**
+   * Facts of the workspace module `fromModule` names (seen from `importer`), computed on demand
+   * for summaries of its functions and classes (layers): absent where files cannot be read.
+   */
+  moduleFacts?(importer: string | undefined, fromModule: string): { facts: FileFacts; path: string } | undefined;
+  /** Facts of the workspace module at `path`. */
+  factsAt?(path: string): FileFacts | undefined;
   /** Bumped whenever a summary changes, so per-document caches know to recompute. */
   readonly version: number;
   /** Summary of the module that `fromModule` (dotted, possibly relative) names, seen from `importer`. */

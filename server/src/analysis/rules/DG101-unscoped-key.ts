@@ -1,9 +1,10 @@
-import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
+import { guardFix, ownerConditionFix } from '../fixes/ownerBinding';
 import { ownerCheckFix } from '../fixes/ownerCheck';
-import { chooseSubject, denyLines, keyExpression, ownerAttribute, ownerAttributeFromFile, USER_KEY } from '../fixes/subject';
-import type { FileFacts, FunctionFacts, KeyPart, TableCall } from '../model/facts';
-import { textOf } from '../model/module';
-import { dictGet, type Source } from '../model/values';
+import { bearerCapability } from '../facts/capability';
+import { ownedItems, ownershipRelated } from '../facts/ownership';
+import { adminOnly, publicByDesign } from '../facts/publicness';
+import type { KeyPart, TableCall } from '../model/facts';
+import type { Source } from '../model/values';
 import { rangeOf } from '../parse/syntax';
 import type { Fix, RelatedLocation } from '../types';
 import type { RuleModule } from './rule';
@@ -26,61 +27,6 @@ export function unscopedSources(call: TableCall): { part: KeyPart; sources: Sour
     if (sources.length && !part.value.fresh) return { part, sources };
   }
   return undefined;
-}
-
-function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart, sources: Source[]): Fix | undefined {
-  const h = fnFacts.handler!;
-  const b = new EditBuilder(facts);
-  const key = keyExpression(facts, part, sources);
-  const subject = chooseSubject(facts, fnFacts, b);
-  if (!key || !subject) return undefined;
-  const deny = denyLines(h.framework, b, facts);
-  const unit = b.indentUnit();
-  const guard = b.insertLinesBefore(call.statement, [`if ${key} != ${subject.expr}:`, ...deny.lines.map((l) => unit + l)]);
-  if (!guard) return undefined;
-  // `note_id != user.id` would refuse every request: only a user-like key is compared with the caller.
-  const userLike = USER_KEY.test(part.attr ?? '') || USER_KEY.test(key.replace(/^.*[.[]["']?|["']?\]$/g, ''));
-  return {
-    title: `Insert a 403 guard: ${key} != ${subject.expr}`,
-    edits: mergeInsertions([...subject.edits, ...deny.edits, guard]),
-    isPreferred: userLike,
-    safe: userLike && !subject.guessed,
-  };
-}
-
-function conditionFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart): Fix | undefined {
-  if (call.method !== 'update_item' && call.method !== 'delete_item') return undefined;
-  const preferCondition = !USER_KEY.test(part.attr ?? '');
-  const attrKnown = ownerAttributeFromFile(facts) !== undefined;
-  if (call.api !== 'resource' && call.api !== 'unknown') return undefined;
-  const b = new EditBuilder(facts);
-  const subject = chooseSubject(facts, fnFacts, b);
-  if (!subject) return undefined;
-  const attr = ownerAttribute(facts);
-  const placeholder = ':dg_owner';
-  const edits = [...subject.edits];
-  const ce = call.kwargs.get('ConditionExpression');
-  const clause = `${attr} = ${placeholder}`;
-  if (ce) {
-    if (ce.node.type !== 'string' || ce.value.str === undefined) return undefined;
-    edits.push({ range: rangeOf(ce.node), newText: pyString(`(${ce.value.str}) AND ${clause}`, facts) });
-  } else {
-    edits.push(b.addKeywordArgument(call.node, 'ConditionExpression', pyString(clause, facts)));
-  }
-  const eav = call.kwargs.get('ExpressionAttributeValues');
-  if (!eav) edits.push(b.addKeywordArgument(call.node, 'ExpressionAttributeValues', `{${pyString(placeholder, facts)}: ${subject.expr}}`));
-  else if (eav.node.type === 'dictionary') {
-    if (dictGet(eav.value, placeholder)) return undefined;
-    edits.push(b.addDictEntry(eav.node, pyString(placeholder, facts), subject.expr));
-  } else {
-    edits.push({ range: rangeOf(eav.node), newText: `{**${textOf(facts.text, eav.node)}, ${pyString(placeholder, facts)}: ${subject.expr}}` });
-  }
-  return {
-    title: `Add ConditionExpression ${clause} (the item must belong to the caller)`,
-    edits: mergeInsertions(edits),
-    isPreferred: preferCondition,
-    safe: preferCondition && attrKnown && !subject.guessed,
-  };
 }
 
 const rule: RuleModule = {
@@ -111,12 +57,19 @@ const rule: RuleModule = {
   check(context) {
     const { facts } = context;
     for (const fnFacts of facts.handlers) {
+      // Looking an item up by the submitted credential is what login/sign-up/reset routes are for.
+      if (publicByDesign(facts, fnFacts)) continue;
+      const admin = adminOnly(facts, fnFacts);
       for (const call of fnFacts.calls) {
         const hit = unscopedSources(call);
-        if (!hit) continue;
+        if (!hit || bearerCapability(facts, hit.sources)) continue;
+        // A read needs evidence that the items belong to someone; a write stays BOLA unless admin-only.
+        const owned = ownedItems(facts, call);
+        if (call.isWrite ? admin : !owned) continue;
         const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
+        if (owned) related.push(ownershipRelated(owned));
         for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
-        const fixes = () => [ownerCheckFix(facts, fnFacts, call, hit.part), guardFix(facts, fnFacts, call, hit.part, hit.sources), conditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
+        const fixes = () => [ownerCheckFix(facts, fnFacts, call, hit.part), guardFix(facts, fnFacts, call, hit.part, hit.sources), ownerConditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
         context.report({
           messageId: 'unscoped',
           data: {

@@ -1,3 +1,4 @@
+import { routeAuthorizer } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
 import type { FileFacts, FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
@@ -111,6 +112,8 @@ const rule: RuleModule = {
   check(context) {
     for (const fnFacts of context.facts.handlers) {
       if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
+      // The template puts every route of this handler behind an authorizer (infra/auth.ts).
+      if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
       const facts = context.facts;
       context.report({

@@ -26,13 +26,22 @@ function placeholderFor(attr: string): string {
   return '#' + attr.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** Attributes the file stores in items of the same table (`put_item(Item={...})`): what a reader of the item expects back. */
+function writtenAttributes(facts: FileFacts, call: TableCall): string[] {
+  const out: string[] = [];
+  const same = (c: TableCall) => (call.tableName ? c.tableName === call.tableName : textOf(facts.text, c.receiver) === textOf(facts.text, call.receiver));
+  for (const f of facts.functions) for (const c of f.calls) if (c.method === 'put_item' && same(c)) for (const e of c.kwargs.get('Item')?.value.dict ?? []) out.push(e.key);
+  return out;
+}
+
 function projectionFix(facts: FileFacts, call: TableCall): Fix | undefined {
   const settings = facts.settings;
   const fromConfig = settings.publicFields.length > 0;
   const keyAttrs = call.keys.map((k) => k.attr).filter((a): a is string => !!a);
-  const candidates = fromConfig ? [...settings.publicFields] : [...keyAttrs, ...call.usedFields];
+  const candidates = fromConfig ? [...settings.publicFields] : [...keyAttrs, ...call.usedFields, ...writtenAttributes(facts, call)];
   const fields = [...new Set(candidates)].filter((f) => !matchesAny(f, settings.sensitiveAttributes));
-  if (!fields.length) return undefined;
+  // A projection of the key alone would turn the endpoint into one that returns only ids.
+  if (!fields.some((f) => !keyAttrs.includes(f))) return undefined;
   const b = new EditBuilder(facts);
   const edits: Array<TextEdit | undefined> = [];
   if (call.api === 'pynamo') {
@@ -81,7 +90,7 @@ const rule: RuleModule = {
       whyIsThisBad: 'DynamoDB returns every attribute of an item unless told otherwise. Password hashes, tokens, internal flags and other users\' PII stored on the item leave the API the day someone adds them to the table (OWASP API3: excessive data exposure).',
       example: '@app.get("/users/{user_id}")\ndef get_user(user_id: str, user=Depends(get_current_user)):\n    ...\n    return table.get_item(Key={"user_id": user_id})["Item"]',
       useInstead: 'resp = table.get_item(\n    Key={"user_id": user_id},\n    ProjectionExpression="user_id, display_name, #status",\n    ExpressionAttributeNames={"#status": "status"},\n)',
-      fixSafety: 'The fix adds `ProjectionExpression` (PynamoDB: `attributes_to_get`) listing the configured `public-fields` when there are any (safe, applied by fix-all), otherwise the key attributes and the attributes the handler reads from the result (offered, not applied automatically: it may drop attributes a client relies on). Sensitive-looking names are never listed. Reserved words (`name`, `status`, `data`...) and names with odd characters go through `#placeholders` merged into `ExpressionAttributeNames`.',
+      fixSafety: 'The fix adds `ProjectionExpression` (PynamoDB: `attributes_to_get`) listing the configured `public-fields` when there are any (safe, applied by fix-all), otherwise the key attributes, the attributes the handler reads from the result and the attributes the file stores in items of the same table (offered, not applied automatically: it may drop attributes a client relies on). When nothing but the key would be listed no fix is offered: a projection of the key alone turns the endpoint into one that returns ids. Sensitive-looking names are never listed. Reserved words (`name`, `status`, `data`...) and names with odd characters go through `#placeholders` merged into `ExpressionAttributeNames`.',
       references: ['https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html', 'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/'],
     },
   },

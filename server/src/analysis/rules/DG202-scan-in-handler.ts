@@ -45,6 +45,8 @@ const rule: RuleModule = {
     for (const fnFacts of context.facts.handlers) {
       if (!servesRequests(context.facts, fnFacts)) continue;
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         if (!isScan(call)) continue;
         const route = fnFacts.handler!.route;
         context.report({

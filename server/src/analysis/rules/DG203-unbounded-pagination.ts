@@ -98,6 +98,8 @@ const rule: RuleModule = {
     for (const fnFacts of facts.functions) {
       const isHandler = !!fnFacts.handler;
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         if (call.method !== 'query' && call.method !== 'scan') continue;
         if (isHandler) {
           const [limitName, startName] = call.api === 'pynamo' ? PAGING_ARGS.pynamo : PAGING_ARGS.boto;

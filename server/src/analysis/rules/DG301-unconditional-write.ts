@@ -1,72 +1,6 @@
-import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
-import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
-import { textOf } from '../model/module';
-import { dictGet } from '../model/values';
-import { rangeOf } from '../parse/syntax';
-import type { Fix, TextEdit } from '../types';
-import { needsPlaceholder } from './DG201-missing-projection';
+import { existenceConditionFix } from '../fixes/existenceCondition';
+import { harmfulWrite } from './support/harmfulWrite';
 import type { RuleModule } from './rule';
-
-const CREATING_NAME = /^(create|add|register|new|insert)_/;
-
-function hasCondition(call: TableCall): boolean {
-  return call.kwargs.has('ConditionExpression') || call.kwargs.has('Expected') || call.kwargs.has('condition');
-}
-
-function isCreating(fnFacts: FunctionFacts): boolean {
-  return CREATING_NAME.test(fnFacts.fn.name) || !!fnFacts.handler?.methods.includes('POST');
-}
-
-/** A freshly generated key attribute (partition or sort: `{"user_id": me, "note_id": uuid4()}`) makes the item new. */
-function freshKey(facts: FileFacts, call: TableCall): boolean {
-  if (call.keys.some((k) => k.value.fresh)) return true;
-  const schema = facts.keySchema(call.tableName);
-  const item = call.kwargs.get('Item')?.value;
-  return !!item?.dict?.some((e) => e.value.fresh && (schema ? schema.includes(e.key) : /(^|_)(id|pk|sk|key)$|Id$/i.test(e.key)));
-}
-
-function partitionKey(facts: FileFacts, call: TableCall): string | undefined {
-  const schema = facts.keySchema(call.tableName);
-  if (schema?.[0]) return schema[0];
-  const fromKey = call.keys.find((k) => k.partition)?.attr ?? call.keys[0]?.attr;
-  if (fromKey) return fromKey;
-  const item = call.kwargs.get('Item')?.value.dict?.[0]?.key;
-  return item;
-}
-
-function conditionFix(facts: FileFacts, call: TableCall): Fix | undefined {
-  const isPut = call.method === 'put_item' || call.method === 'save';
-  const b = new EditBuilder(facts);
-  if (call.api === 'pynamo') {
-    const cls = facts.module.classes.get(call.pynamoModel ?? '');
-    if (!cls?.hashKey) return undefined;
-    const cond = `${cls.name}.${cls.hashKey}.${isPut ? 'does_not_exist' : 'exists'}()`;
-    const e = b.addKeywordArgument(call.node, 'condition', cond);
-    return e ? { title: `Add condition=${cond}`, edits: [e], isPreferred: true, safe: true } : undefined;
-  }
-  const pk = partitionKey(facts, call);
-  if (!pk) return undefined;
-  const fn = isPut ? 'attribute_not_exists' : 'attribute_exists';
-  const edits: Array<TextEdit | undefined> = [];
-  let path = pk;
-  if (needsPlaceholder(pk)) {
-    path = '#' + pk.replace(/[^A-Za-z0-9_]/g, '_');
-    const ean = call.kwargs.get('ExpressionAttributeNames');
-    if (!ean) edits.push(b.addKeywordArgument(call.node, 'ExpressionAttributeNames', `{${pyString(path, facts)}: ${pyString(pk, facts)}}`));
-    else if (ean.node.type === 'dictionary') {
-      if (!dictGet(ean.value, path)) edits.push(b.addDictEntry(ean.node, pyString(path, facts), pyString(pk, facts)));
-    } else edits.push({ range: rangeOf(ean.node), newText: `{**${textOf(facts.text, ean.node)}, ${pyString(path, facts)}: ${pyString(pk, facts)}}` });
-  }
-  const expr = `${fn}(${path})`;
-  edits.unshift(b.addKeywordArgument(call.node, 'ConditionExpression', pyString(expr, facts)));
-  if (edits.some((e) => !e)) return undefined;
-  return {
-    title: `Add ConditionExpression="${expr}"`,
-    edits: mergeInsertions(edits),
-    isPreferred: true,
-    safe: true,
-  };
-}
 
 const rule: RuleModule = {
   meta: {
@@ -78,32 +12,33 @@ const rule: RuleModule = {
     owasp: ['API1:2023 Broken Object Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags `update_item` and `delete_item` without `ConditionExpression` (or the legacy `Expected`), and PynamoDB `item.update()`/`item.delete()` without `condition=`, anywhere in the code; and `put_item` (PynamoDB `save()`) without a condition where the code creates: a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`, unless its partition key is freshly generated in the function (`uuid4()`, `ulid`, `secrets.token_*`). Batch writers are not flagged: `batch_write_item` cannot take conditions.',
+      whatItDoes: 'Reports an unconditional write only where an overwrite or a phantom write hurts. The exact contract:\n\n- **Create paths** (a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`): `put_item` / PynamoDB `save()` without a condition whose key the client chooses (request input) or that nothing shows to be new (in a repository method the key is a parameter, so it is reported there, at the call). Silent when a key attribute is freshly generated (`uuid4()`, `ulid`, `secrets.token_*`) or the key is the caller\'s own identity.\n- **Updates and deletes in a handler** (`update_item`, `delete_item`, PynamoDB `update()`/`delete()`) whose key comes from the request. Also a repository\'s update method (a function named `update_*`, `edit_*`, `modify_*`, `patch_*`, `change_*`, `rename_*` taking the key from its caller): wrong for every caller, reported at the call. Silent when the key is the caller\'s identity, when the function read, queried, created or updated the same table before (a status update of an item it just read or created), outside handlers (cleanup jobs, repository code called with server-chosen keys) and in Lambda event consumers (`event["Records"]`, `event["detail"]`).\n- **Read-modify-write**: a `put_item` in a handler that replaces an item it read with `get_item` before, keyed by the request (a concurrent change is lost).\n\nNever reported: batch writes (`batch_write_item`, `batch_writer()` in any form, including `self._table.batch_writer()`), which cannot take conditions; upserts keyed by the caller; server-keyed writes.',
       whyIsThisBad: '`update_item` on a missing key creates a new item (an attacker can plant items); `put_item` replaces an existing item wholesale (a "create" that overwrites someone else\'s data); `delete_item` reports success for anything. A condition makes DynamoDB refuse the write atomically instead.',
       example: '@app.post("/notes")\ndef create_note(note: NoteIn, user=Depends(get_current_user)):\n    table.put_item(Item={"note_id": note.note_id, "owner_id": user["user_id"], "title": note.title})',
       useInstead: 'table.put_item(\n    Item={...},\n    ConditionExpression="attribute_not_exists(note_id)",\n)',
-      fixSafety: 'Adds `ConditionExpression="attribute_exists(<pk>)"` to updates and deletes and `"attribute_not_exists(<pk>)"` to puts (PynamoDB: `condition=Model.<hash_key>.exists()` / `.does_not_exist()`), with `<pk>` from a `create_table` key schema seen in the workspace, else the first attribute of `Key=`/`Item=`; reserved-word keys go through `ExpressionAttributeNames`. Safe: it only makes DynamoDB refuse writes the code did not mean to make, but the call can now raise `ConditionalCheckFailedException`, which the handler should turn into a 404/409. Where a `version` attribute is in play an optimistic version check is better; write it by hand.',
+      fixSafety: 'Adds `ConditionExpression="attribute_exists(<pk>)"` to updates and deletes and `"attribute_not_exists(<pk>)"` to puts (PynamoDB: `condition=Model.<hash_key>.exists()` / `.does_not_exist()`), with `<pk>` from a key schema known in the workspace, else the first attribute of `Key=`/`Item=`; reserved-word keys go through `ExpressionAttributeNames`. In a handler the statement is also wrapped in `try: ... except <table>.meta.client.exceptions.ConditionalCheckFailedException:` answering the framework\'s 404 (update/delete: the item is gone) or 409 (put: it already exists), so a refused write is never an HTTP 500; that mapped fix is safe (applied by fix-all). Where the mapping cannot be written (a receiver that is not a plain name, a PynamoDB model in a handler) the fix is offered but not applied automatically. Outside handlers the condition alone is safe: the caller decides how to answer. The call is re-laid out as Black would when it grows past 88 characters.',
       references: ['https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html', 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.ConditionalUpdate'],
     },
   },
   messages: {
-    update: '`{{method}}` has no ConditionExpression: it {{effect}} whatever item the key names, existing or not.',
+    update: '`{{method}}` with a key chosen by the request has no ConditionExpression: it {{effect}} whatever item the key names, existing or not.',
+    overwrite: '`{{method}}` replaces an item this handler read earlier, with no ConditionExpression: a concurrent change is silently lost.',
     put: '`{{method}}` in a create path has no ConditionExpression: it silently overwrites an existing item with the same key.',
   },
   check(context) {
     const { facts } = context;
     for (const fnFacts of facts.functions) {
       for (const call of fnFacts.calls) {
-        if (hasCondition(call) || call.api === 'batch') continue;
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
+        const kind = harmfulWrite(facts, fnFacts, call);
+        if (!kind) continue;
         const m = call.method;
-        const isUpdateOrDelete = m === 'update_item' || m === 'delete_item' || (call.api === 'pynamo' && (m === 'update' || m === 'delete'));
-        const isPut = m === 'put_item' || (call.api === 'pynamo' && m === 'save');
-        if (!isUpdateOrDelete && !(isPut && isCreating(fnFacts) && !freshKey(facts, call))) continue;
         context.report({
-          messageId: isUpdateOrDelete ? 'update' : 'put',
+          messageId: kind,
           data: { method: m, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
           node: call.methodNode,
-          fixes: () => { const f = conditionFix(facts, call); return f ? [f] : []; },
+          fixes: () => { const f = existenceConditionFix(facts, fnFacts, call); return f ? [f] : []; },
         });
       }
     }

@@ -56,6 +56,8 @@ const rule: RuleModule = {
     const { facts } = context;
     for (const fnFacts of facts.functions) {
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         if (call.method !== 'transact_write_items') continue;
         const list = call.kwargs.get('TransactItems')?.node;
         if (list?.type !== 'list') continue;

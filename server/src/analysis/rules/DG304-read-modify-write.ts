@@ -59,6 +59,8 @@ const rule: RuleModule = {
       const reads = fnFacts.calls.filter((c) => c.method === 'get_item' || (c.api === 'pynamo' && c.method === 'get'));
       if (!reads.length) continue;
       for (const write of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (write.via) continue;
         const isWrite = write.api === 'pynamo' ? write.method === 'save' || write.method === 'update' : write.method === 'put_item' || write.method === 'update_item';
         if (!isWrite || write.api === 'batch') continue;
         const read = reads.find((r) => r.id < write.id && sameItem(facts, r, write) && writesRead(write, r));

@@ -39,6 +39,8 @@ function valueNode(node: SyntaxNode): SyntaxNode {
 function check(facts: FileFacts, fnFacts: FunctionFacts, report: (call: TableCall, t: Target, bad: SyntaxNode, whole: boolean) => void): void {
   let builds: StringBuilds | undefined;
   for (const call of fnFacts.calls) {
+    // Made inside a layer: reported there, at the DynamoDB call.
+    if (call.via) continue;
     for (const t of targets(facts, call)) {
       // Which attributes a request picks for a projection is DG405's finding, not an injection.
       // `checked`: every request part went through an allow-list, format check or numeric bound.

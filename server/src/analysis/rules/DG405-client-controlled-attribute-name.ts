@@ -47,6 +47,8 @@ const rule: RuleModule = {
     const { facts } = context;
     for (const fnFacts of facts.handlers) {
       for (const call of fnFacts.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         for (const hit of candidates(call.kwargs)) {
           const src: Source | undefined = clientChosen(facts, fnFacts, hit.value, hit.node, call.statement, [call.validated, call.verified]);
           if (!src) continue;

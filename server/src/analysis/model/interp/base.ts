@@ -4,7 +4,7 @@ import { textOf, type FunctionInfo } from '../module';
 import { statusFromName } from '../names';
 import type { Read } from '../knowledge/frameworks';
 import { EMPTY, type Source, type Value } from '../values';
-import type { ModuleContext, State } from './state';
+import { BudgetExceeded, type ModuleContext, type State } from './state';
 
 export type FlowMode = 'module' | 'handler' | 'helper' | 'plain';
 
@@ -35,6 +35,15 @@ export abstract class FlowBase {
   ) {}
 
   abstract eval(node: SyntaxNode, state: State): Value;
+
+  /** One unit of work against the analysis budget. */
+  protected tick(): void {
+    const b = this.ctx.budget;
+    if (!b) return;
+    b.total++;
+    if (++b.steps > b.maxSteps) throw new BudgetExceeded('steps');
+    if ((b.total & 1023) === 0 && Date.now() > b.deadline) throw new BudgetExceeded('time');
+  }
 
   protected t(node: SyntaxNode): string {
     return textOf(this.ctx.text, node);

@@ -8,7 +8,7 @@ import {
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
 import { conditionBindsSubject, extractKeys } from '../tableCalls';
-import { constant, derived, EMPTY, join, joinAll, type DbLevel, type Value } from '../values';
+import { constant, derived, EMPTY, join, joinAll, mergeEntries, type DbLevel, type Value } from '../values';
 import { enumClasses } from './declarations';
 import { ExpressionFlow } from './expressions';
 import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwargs, type State } from './state';
@@ -19,6 +19,13 @@ import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwa
  * (the sinks), recorded with the guards in force.
  */
 export abstract class CallFlow extends ExpressionFlow {
+  /** A function of this file (./layers.ts). */
+  protected abstract callFunction(fn: FunctionInfo, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value;
+  /** A function, class or module member of another workspace module, by qualified name (./layers.ts). */
+  protected abstract callImported(qualified: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
+  /** A method of a workspace class instance (./layers.ts). */
+  protected abstract callMethod(recv: Value, method: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
+
   protected evalArgs(call: SyntaxNode, state: State) {
     const args: Args = [];
     const kwargs: Kwargs = new Map();
@@ -59,6 +66,16 @@ export abstract class CallFlow extends ExpressionFlow {
       const special = this.knownCall(q, node, args, kwargs, allArgs);
       if (special) return special;
       const recv = this.eval(recvNode, state);
+      if (recv.obj === 'instance') {
+        const layered = this.callMethod(recv, method, node, args, kwargs, state);
+        if (layered) return layered;
+      }
+      // `services.get_order(x)`, `db.get(table, key)` on an imported module.
+      const head = dotted.split('.')[0]!;
+      if (!recv.obj && q !== dotted && !state.env.has(head) && !this.ctx.globals.has(head)) {
+        const layered = this.callImported(q, node, args, kwargs, state);
+        if (layered) return layered;
+      }
       return this.methodCall(node, recvNode, recv, method, args, kwargs, allArgs, state);
     }
     if (fnNode.type === 'identifier') {
@@ -73,7 +90,7 @@ export abstract class CallFlow extends ExpressionFlow {
       if (cls && enumClasses(this.ctx).has(name)) return { ...derived(allArgs), checked: true };
       if (cls) return this.construct(this.classValue(name), node, args, kwargs, allArgs);
       const fn = this.ctx.structure.topFunctions.get(name);
-      if (fn) return this.callLocalFunction(fn, node, args, kwargs, state);
+      if (fn) return this.callFunction(fn, node, args, kwargs, state);
       if (this.ctx.isAuthFunction(name)) return this.subjectRead(node, `\`${name}()\``);
       const imported = this.ctx.structure.imports.get(name);
       const pairs = imported ? this.ctx.importedGuard(imported.qualified) : undefined;
@@ -93,12 +110,17 @@ export abstract class CallFlow extends ExpressionFlow {
           return v;
         }
       }
+      if (local?.obj === 'classRef') return { obj: 'instance', name: local.name ?? '', ...(local.module ? { module: local.module } : {}) };
+      if (imported && !local) {
+        const layered = this.callImported(imported.qualified, node, args, kwargs, state);
+        if (layered) return layered;
+      }
       if (CONVERSION_BUILTINS.has(name)) {
         if (name === 'dict') {
           // dict(base, k=v): the base's taint (a whole payload stays one) plus known keyword entries.
           const entries = [...kwargs].map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
           const base = args[0]?.value ?? EMPTY;
-          return { ...spreadCarry(base), ...(base.constant && !kwargs.size ? { constant: true } : {}), dict: [...(base.dict ?? []), ...entries] };
+          return { ...spreadCarry(base), ...(base.constant && !kwargs.size ? { constant: true } : {}), dict: mergeEntries(base.dict, entries) };
         }
         const first = args[0]?.value ?? EMPTY;
         if (SEQUENCE_BUILTINS.has(name)) return first;
@@ -187,6 +209,9 @@ export abstract class CallFlow extends ExpressionFlow {
       void node;
       return out;
     }
+    // A repository/service class of the workspace: its methods are summarised.
+    if (!cls.obj && cls.name && this.ctx.structure.classes.get(cls.name)?.methods.some((m) => m.name !== '__init__')) return { ...derived(allArgs), obj: 'instance', name: cls.name };
+    if (cls.obj === 'classRef') return { obj: 'instance', name: cls.name ?? '', ...(cls.module ? { module: cls.module } : {}) };
     // A Pydantic model built from an item keeps only the model's fields: narrowed.
     const out: Value = { ...derived(allArgs), obj: 'pydanticInstance' };
     if (cls.name) out.name = cls.name;
@@ -276,7 +301,7 @@ export abstract class CallFlow extends ExpressionFlow {
       const old = state.env.get(name) ?? this.ctx.globals.get(name) ?? EMPTY;
       const added = method === 'insert' ? args[1]?.value ?? EMPTY : allArgs;
       const merged: Value = join(old, method === 'update' ? added : { elem: added, ...derivedOrSelf(added) });
-      if (old.dict && added.dict) merged.dict = [...old.dict, ...added.dict];
+      if (old.dict && added.dict) merged.dict = mergeEntries(old.dict, added.dict);
       state.env.set(name, merged);
       return EMPTY;
     }
@@ -287,58 +312,6 @@ export abstract class CallFlow extends ExpressionFlow {
       return { ...derived(allArgs), obj: 'pydanticInstance' };
     }
     return join(derived(recv), derived(allArgs));
-  }
-
-  protected callLocalFunction(
-    fn: FunctionInfo,
-    node: SyntaxNode,
-    args: Args,
-    kwargs: Kwargs,
-    state: State,
-  ): Value {
-    const summary = this.ctx.summary(fn.name);
-    const argAt = (i: number): Value | undefined => {
-      const p = fn.params[i];
-      if (!p) return undefined;
-      return kwargs.get(p.name)?.value ?? args[i]?.value;
-    };
-    if (!summary) return EMPTY;
-    if (summary.isAuth) return this.subjectRead(node, `\`${fn.name}()\``);
-    // Guard helpers: `ensure_owner(note_id, user)` verifies note_id from here on.
-    if (summary.guardPairs.length) {
-      let applied = false;
-      for (const [i, j] of summary.guardPairs) {
-        const a = argAt(i);
-        const b = j === -1 ? { subject: [{ id: `subject:${node.start}`, label: `\`${fn.name}()\``, node }] } : argAt(j);
-        if (!a || !b) continue;
-        this.applyGuard({ left: a, right: b }, state, true);
-        if (this.mode === 'helper') {
-          for (const pi of a.params ?? []) for (const pj of j === -1 ? [-1] : b.params ?? []) if (pi !== pj) this.guardPairs.push([pi, pj]);
-        }
-        applied = true;
-      }
-      if (applied) this.guardCalls.push(node);
-    }
-    // Substitute the arguments into the summary's return value.
-    const ret = summary.returns;
-    let out: Value = { ...ret };
-    delete out.params;
-    if (ret.subject?.length) out = { ...out, subject: [{ id: `subject:${node.start}`, label: `\`${fn.name}()\``, node }] };
-    if (ret.request?.length) out = { ...out, request: [{ id: `request:${node.start}`, label: `\`${fn.name}()\``, node }] };
-    for (const i of ret.params ?? []) {
-      const a = argAt(i);
-      if (a) out = join(out, a);
-    }
-    if (ret.keyedBy) {
-      let keyed: Value = { ...ret.keyedBy };
-      delete keyed.params;
-      for (const i of ret.keyedBy.params ?? []) {
-        const a = argAt(i);
-        if (a) keyed = join(keyed, a);
-      }
-      out.keyedBy = keyed;
-    }
-    return out;
   }
 
   protected recordCall(

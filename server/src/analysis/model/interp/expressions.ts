@@ -1,7 +1,7 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import { ATTRIBUTE_SOURCES, IMPORTED_NAMES, INDEX_SOURCES } from '../knowledge/frameworks';
 import {
-  constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, type DbLevel, type DictEntry, type Source, type Value,
+  constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, MAX_DICT_ENTRIES, mergeEntries, type DbLevel, type DictEntry, type Source, type Value,
 } from '../values';
 import { enumClasses, modelFieldValidated } from './declarations';
 import { GuardFlow } from './guards';
@@ -19,6 +19,7 @@ export abstract class ExpressionFlow extends GuardFlow {
 
   eval(node: SyntaxNode, state: State): Value {
     if (this.depth > MAX_DEPTH) return EMPTY;
+    this.tick();
     this.depth++;
     try {
       return this.evalInner(node, state);
@@ -185,7 +186,7 @@ export abstract class ExpressionFlow extends GuardFlow {
         allConst = false;
         // `{**body}` copies every key of the payload: still the whole payload.
         rest = join(rest, v.dict ? joinAll(v.dict.map((e) => e.value)) : v);
-        if (v.dict) entries.push(...v.dict);
+        if (v.dict) entries.push(...v.dict.slice(-MAX_DICT_ENTRIES));
         if (v.payload) rest = { ...rest, payload: v.payload };
       }
     }
@@ -347,7 +348,7 @@ export abstract class ExpressionFlow extends GuardFlow {
         if (old?.obj === 'pynamoItem') {
           const rhs = target.parent?.type === 'assignment' ? field(target.parent, 'right') : undefined;
           const entry: DictEntry = { key: this.t(field(target, 'attribute')!), keyNode: target, valueNode: rhs ?? target, value };
-          state.env.set(this.t(obj!), { ...old, dict: [...(old.dict ?? []), entry] });
+          state.env.set(this.t(obj!), { ...old, dict: mergeEntries(old.dict, [entry]) });
         }
         return;
       }
@@ -360,7 +361,7 @@ export abstract class ExpressionFlow extends GuardFlow {
         const keyStr = sub ? this.eval(sub, state).str : undefined;
         if (old.dict && keyStr !== undefined && sub) {
           const entry: DictEntry = { key: keyStr, keyNode: sub, valueNode: sub, value };
-          state.env.set(name, { ...old, dict: [...old.dict, entry] });
+          state.env.set(name, { ...old, dict: mergeEntries(old.dict, [entry]) });
         } else {
           // `vals[f":{k}"] = v` inside a loop over the payload: the dict now carries the payload.
           const keyVal = sub ? this.eval(sub, state) : EMPTY;

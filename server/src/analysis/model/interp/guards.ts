@@ -2,6 +2,7 @@ import { field, type SyntaxNode } from '../../parse/syntax';
 import { DENY_EXCEPTIONS, DENY_STATUS } from '../names';
 import { REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
 import { VALIDATING_CALL } from '../knowledge/frameworks';
+import type { FunctionSummary } from '../facts';
 import type { Value } from '../values';
 import { FlowBase } from './base';
 import { enumClasses } from './declarations';
@@ -12,6 +13,13 @@ import { MAX_DEPTH, type Pair, type State } from './state';
  * validation (allow-lists, format checks, bounds) and what a denying block looks like.
  */
 export abstract class GuardFlow extends FlowBase {
+  protected abstract calleeSummary(call: SyntaxNode): FunctionSummary | undefined;
+
+  /** Does this return statement deny access (a 401/403/404 response)? */
+  deniesOnReturn(stmt: SyntaxNode): boolean {
+    const expr = stmt.children.find((c) => c.named);
+    return !!expr && this.isDenyResponse(expr, { env: new Map(), verified: new Set(), validated: new Set(), terminated: false });
+  }
   /** Comparisons in a condition that, when true, mean "mismatch" or "match". */
   protected comparePairs(cond: SyntaxNode, state: State): { mismatch: Pair[]; match: Pair[] } {
     const mismatch: Pair[] = [];
@@ -274,6 +282,8 @@ export abstract class GuardFlow extends FlowBase {
     }
     if (expr.type === 'call') {
       if (this.isAbortCall(expr)) return true;
+      // `return not_found()` where the helper returns a 404 response.
+      if (this.calleeSummary(expr)?.denies) return true;
       const name = this.calleeName(expr);
       if (/Response$|^make_response$/.test(name)) {
         const status = this.statusOf(this.callArg(expr, name === 'make_response' ? 1 : 99, ['status', 'status_code']));

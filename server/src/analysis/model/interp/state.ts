@@ -2,7 +2,7 @@ import type { DynamoGuardSettings } from '../../../protocol';
 import type { SyntaxNode } from '../../parse/syntax';
 import type { FunctionSummary } from '../facts';
 import type { ModuleStructure } from '../module';
-import { derived, EMPTY, join, type DbLevel, type Value } from '../values';
+import { derived, EMPTY, join, mergeEntries, type DbLevel, type Value } from '../values';
 
 /** What the interpreter needs from the module around a function. */
 export interface ModuleContext {
@@ -19,6 +19,44 @@ export interface ModuleContext {
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
+  /** Infrastructure code names this function as a deployed handler (infra/auth.ts). */
+  deployedHandler?(name: string): boolean;
+  /** Work counter of the analysis (absent: unbounded, as in throwaway evaluations). */
+  budget?: Budget;
+  /** Summary of a method of a class of this file (memoised, cycle-safe). */
+  methodSummary?(className: string, method: string): SummaryRef | undefined;
+  /** A name of another workspace module (`pkg.repo.get_order`, `.db.table`): a function's summary or a value. */
+  foreign?(qualified: string): Foreign | undefined;
+  /** Summary of a method of a class defined in the workspace module at `path`. */
+  foreignMethod?(path: string, className: string, method: string): SummaryRef | undefined;
+}
+
+export interface SummaryRef {
+  summary: FunctionSummary;
+  /** Parameter names in order (`self` included for methods). */
+  params: string[];
+}
+
+export type Foreign = ({ kind: 'function'; path: string } & SummaryRef) | { kind: 'value'; value: Value };
+
+/**
+ * ESLint's `timeBudget` idea as a step counter: every statement and expression the interpreter
+ * visits costs one step. A function over `maxSteps`, or any work after `deadline` (ms since the
+ * epoch, checked every 1024 steps), ends with `BudgetExceeded`; the engine reports it as an
+ * analysis error of the file instead of hanging.
+ */
+export interface Budget {
+  steps: number;
+  maxSteps: number;
+  deadline: number;
+  /** Total steps of the file, for tests and benchmarks. */
+  total: number;
+}
+
+export class BudgetExceeded extends Error {
+  constructor(readonly reason: 'steps' | 'time') {
+    super(reason === 'steps' ? 'analysis step budget exceeded' : 'analysis time budget exceeded');
+  }
 }
 
 /** The abstract state on one path through a function. */
@@ -111,7 +149,7 @@ export function mergeKeepStructure(a: Value, b: Value): Value {
   // Keep object identity (a table assigned in both branches is still a table).
   if (a.obj && !j.obj && !b.obj) j.obj = a.obj;
   if (b.obj && !j.obj && !a.obj) j.obj = b.obj;
-  if (a.dict || b.dict) j.dict = [...(a.dict ?? []), ...(b.dict ?? [])];
+  if (a.dict || b.dict) j.dict = mergeEntries(a.dict, b.dict);
   if (a.key || b.key) j.key = join(a.key ?? EMPTY, b.key ?? EMPTY);
   if (j.obj && (a.name ?? b.name)) j.name = a.name ?? b.name;
   return j;

@@ -77,6 +77,9 @@ export const INDEX_SOURCES: Readonly<Partial<Record<ObjKind, IndexModel>>> = {
       ...each(['pathParameters', 'queryStringParameters', 'multiValueQueryStringParameters', 'headers', 'multiValueHeaders'], () => req('`event["{key}"]`')),
       body: req('`event["body"]`', true),
       requestContext: obj('lambdaRequestContext'),
+      // Non-proxy integrations (API Gateway mapping templates, serverless `integration: lambda`).
+      ...each(['path', 'query', 'querystring', 'params'], () => req('`event["{key}"]`')),
+      'body-json': req('`event["body-json"]`', true),
     },
   },
   lambdaRequestContext: { keys: each(['authorizer', 'identity'], () => subj('`event["requestContext"]["{key}"]`')) },

@@ -1,0 +1,85 @@
+import type { FileFacts, TableCall } from '../model/facts';
+import { textOf } from '../model/module';
+import { matchesAny } from '../model/names';
+import { rangeOf, type SyntaxNode } from '../parse/syntax';
+import type { RelatedLocation } from '../types';
+
+// Owned items (RULES.md): a read by id is BOLA only when the table's items belong to someone.
+// Evidence, strongest first: the key itself names a user; an owner attribute in the key schema
+// or the PynamoDB model; items of the table written with a subject-derived attribute; other calls
+// keyed by the subject; a comparison of a fetched item's attribute with the subject. A shared
+// catalogue (products, categories) read by id has none of these and is not reported.
+
+const OWNER_ATTR = /(^|_)(owner|user|users|customer|account|member|tenant|org|organization|team|workspace|company|author|creator|created_by|uid|sub|principal|username|email)(_?(id|no|number))?$|^(ownerId|userId|customerId|accountId|tenantId|authorId|orgId)$/i;
+/** Tables whose items are personal by nature (knowledge as data): a note or an order always has an owner. */
+const PERSONAL_TABLE = /(^|[-_])(notes?|orders?|messages?|invoices?|payments?|carts?|baskets?|documents?|files?|uploads?|profiles?|accounts?|sessions?|addresses|bookings?|reservations?|subscriptions?|wallets?|transactions?|tickets?|conversations?|chats?|todos?|tasks?|photos?|posts?|drafts?|users?|customers?|members?)($|[-_])/i;
+const PRIVILEGE = /^(role|roles|is_admin|admin|permissions|scopes|groups|verified|balance|credits|plan)$/i;
+
+export interface Ownership {
+  /** Why the table's items are owned, for the message's related information. */
+  message: string;
+  node: SyntaxNode;
+}
+
+export function isOwnerAttribute(facts: FileFacts, attr: string): boolean {
+  return OWNER_ATTR.test(attr) || (matchesAny(attr, facts.settings.ownerAttributes) && !PRIVILEGE.test(attr));
+}
+
+function tableLabel(facts: FileFacts, call: TableCall): string {
+  return call.tableName ?? call.pynamoModel ?? textOf(facts.text, call.receiver);
+}
+
+function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
+  if (a.tableName !== undefined || b.tableName !== undefined) return a.tableName === b.tableName;
+  if (a.pynamoModel || b.pynamoModel) return a.pynamoModel === b.pynamoModel;
+  return textOf(facts.text, a.receiver) === textOf(facts.text, b.receiver);
+}
+
+function where(facts: FileFacts, node: SyntaxNode): string {
+  const file = facts.path ? facts.path.split(/[\\/]/).pop() : 'line';
+  return `${file}:${node.startRow + 1}`;
+}
+
+/** Evidence that the items `call` reads belong to someone, or undefined for a shared table. */
+export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undefined {
+  const table = tableLabel(facts, call);
+  for (const k of call.keys) {
+    if (k.attr && isOwnerAttribute(facts, k.attr)) return { message: `The key \`${k.attr}\` names a user: items of \`${table}\` belong to one`, node: k.node };
+  }
+  for (const k of call.keys) {
+    const named = (k.value.request ?? []).find((src) => src.id.startsWith('param:') && isOwnerAttribute(facts, src.id.slice(6)));
+    if (named) return { message: `The key is built from ${named.label}, which names a user`, node: named.node };
+  }
+  if (call.tableName && PERSONAL_TABLE.test(call.tableName)) return { message: `Items of \`${call.tableName}\` are personal by nature (owned-table names)`, node: call.methodNode };
+  const schema = facts.keySchema(call.tableName);
+  const inSchema = schema?.find((a) => isOwnerAttribute(facts, a));
+  if (inSchema) return { message: `The key schema of \`${table}\` has the owner attribute \`${inSchema}\``, node: call.methodNode };
+  const model = call.pynamoModel ? facts.module.classes.get(call.pynamoModel) : undefined;
+  const field = model?.fields.find((f) => isOwnerAttribute(facts, f));
+  if (model && field) return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
+  const used = [...call.usedFields, ...projected(call)].find((a) => isOwnerAttribute(facts, a));
+  if (used) return { message: `Items of \`${table}\` carry the owner attribute \`${used}\``, node: call.methodNode };
+  for (const f of facts.functions) {
+    for (const c of f.calls) {
+      if (c === call || !sameTable(facts, c, call)) continue;
+      for (const e of c.kwargs.get('Item')?.value.dict ?? []) {
+        if (e.value.subject?.length) {
+          return { message: `Items of \`${table}\` are written with \`${e.key} = ${textOf(facts.text, e.valueNode)}\` at ${where(facts, e.keyNode)}`, node: e.keyNode };
+        }
+      }
+      const bySubject = c.keys.find((k) => k.value.subject?.length);
+      if (bySubject) return { message: `\`${table}\` is keyed by the caller at ${where(facts, bySubject.node)}`, node: bySubject.node };
+      if (c.postChecked) return { message: `Items of \`${table}\` are checked against the caller after \`${c.method}\` at ${where(facts, c.methodNode)}`, node: c.methodNode };
+    }
+  }
+  return undefined;
+}
+
+export function ownershipRelated(o: Ownership): RelatedLocation {
+  return { range: rangeOf(o.node), message: o.message };
+}
+
+function projected(call: TableCall): string[] {
+  const p = call.kwargs.get('ProjectionExpression')?.value.str;
+  return p ? p.split(',').map((x) => x.trim()) : [];
+}

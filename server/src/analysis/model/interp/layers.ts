@@ -1,0 +1,190 @@
+import { field, type SyntaxNode } from '../../parse/syntax';
+import type { FunctionSummary, LayerHop, TableCall } from '../facts';
+import { conditionBindsSubject, extractKeys } from '../tableCalls';
+import { EMPTY, join, MAX_NESTING, type CondTerm, type DbLevel, type Value } from '../values';
+import { CallFlow } from './calls';
+import type { FunctionInfo } from '../module';
+import type { Args, Kwargs, State } from './state';
+
+/** Table calls one summary may carry, and hops of one chain: bounded however deep the layering. */
+const MAX_LAYER_CALLS = 32;
+const MAX_HOPS = 8;
+
+/** A summarised callee: where it is, and how call arguments map to its parameters. */
+export interface Callee {
+  summary: FunctionSummary;
+  /** Parameter names in order (for keyword arguments). */
+  params: string[];
+  /** Parameters before the first argument (1 for a method's `self`). */
+  offset: number;
+  label: string;
+  /** File of the callee when it is another module. */
+  path?: string;
+}
+
+/**
+ * Layers: a call into a function or method of the workspace applies that function's summary —
+ * its guards verify the caller's values, its table calls are re-made here with the caller's
+ * arguments in place of the parameters (anchored on this call, `via` leading down to the
+ * DynamoDB call), and its return value is the summary's, arguments substituted. Composes
+ * through any number of layers because a summary already holds its callees' calls.
+ */
+export abstract class LayerFlow extends CallFlow {
+  protected callFunction(fn: FunctionInfo, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value {
+    const summary = this.ctx.summary(fn.name);
+    if (!summary) return EMPTY;
+    return this.applySummary({ summary, params: fn.params.map((p) => p.name), offset: 0, label: fn.name }, node, this.anchorOf(node), args, kwargs, state);
+  }
+
+  protected callImported(qualified: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined {
+    const f = this.ctx.foreign?.(qualified);
+    if (!f) return undefined;
+    const label = qualified.slice(qualified.lastIndexOf('.') + 1);
+    if (f.kind === 'function') return this.applySummary({ summary: f.summary, params: f.params, offset: 0, label, path: f.path }, node, this.anchorOf(node), args, kwargs, state);
+    if (f.value.obj === 'classRef') return { obj: 'instance', name: f.value.name ?? '', ...(f.value.module ? { module: f.value.module } : {}) };
+    if (f.value.obj === 'pynamoModel' || f.value.obj === 'pydanticModel') return undefined;
+    return undefined;
+  }
+
+  protected callMethod(recv: Value, method: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined {
+    if (!recv.name) return undefined;
+    const ref = recv.module ? this.ctx.foreignMethod?.(recv.module, recv.name, method) : this.ctx.methodSummary?.(recv.name, method);
+    if (!ref) return undefined;
+    const callee: Callee = { summary: ref.summary, params: ref.params, offset: 1, label: method };
+    if (recv.module) callee.path = recv.module;
+    return this.applySummary(callee, node, this.anchorOf(node), args, kwargs, state);
+  }
+
+  protected applySummary(callee: Callee, node: SyntaxNode, anchor: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value {
+    const { summary } = callee;
+    const argAt = (i: number): Value | undefined => {
+      const name = callee.params[i];
+      const byName = name !== undefined ? kwargs.get(name)?.value : undefined;
+      return byName ?? args[i - callee.offset]?.value;
+    };
+    if (summary.isAuth) return this.subjectRead(node, `\`${callee.label}()\``);
+    // Guard helpers: `ensure_owner(note_id, user)` verifies note_id from here on.
+    if (summary.guardPairs.length) {
+      let applied = false;
+      for (const [i, j] of summary.guardPairs) {
+        const a = argAt(i);
+        const b = j === -1 ? { subject: [{ id: `subject:${node.start}`, label: `\`${callee.label}()\``, node }] } : argAt(j);
+        if (!a || !b) continue;
+        this.applyGuard({ left: a, right: b }, state, true);
+        if (this.mode === 'helper') {
+          for (const pi of a.params ?? []) for (const pj of j === -1 ? [-1] : b.params ?? []) if (pi !== pj) this.guardPairs.push([pi, pj]);
+        }
+        applied = true;
+      }
+      if (applied) this.guardCalls.push(node);
+    }
+    const ids = new Map<number, number>();
+    for (const c of summary.calls) {
+      if (this.calls.length >= 4 * MAX_LAYER_CALLS) break;
+      const made = this.remake(c, callee, node, anchor, argAt, ids, state);
+      if (made && this.mode !== 'module') this.calls.push(made);
+    }
+    // The return value with the arguments in place of the parameters.
+    const ret = summary.returns;
+    let out = substitute(ret, argAt, ids, 0);
+    if (ret.subject?.length) out = { ...out, subject: [{ id: `subject:${node.start}`, label: `\`${callee.label}()\``, node }] };
+    if (ret.request?.length) out = { ...out, request: [{ id: `request:${node.start}`, label: `\`${callee.label}()\``, node }] };
+    if (ret.keyedBy) out.keyedBy = substitute(ret.keyedBy, argAt, ids, 1);
+    // An instance made in another module (a factory returning a repository) is of that module's class.
+    if ((out.obj === 'instance' || out.obj === 'classRef') && !out.module && callee.path) out = { ...out, module: callee.path };
+    return out;
+  }
+
+  /** The callee's table call `c` as made from this call site. */
+  private remake(
+    c: TableCall,
+    callee: Callee,
+    node: SyntaxNode,
+    anchor: SyntaxNode,
+    argAt: (i: number) => Value | undefined,
+    ids: Map<number, number>,
+    state: State,
+  ): TableCall | undefined {
+    const id = this.ctx.nextCallId();
+    ids.set(c.id, id);
+    const sub = (v: Value) => substitute(v, argAt, ids, 0);
+    const inner: LayerHop[] = c.via ?? [{ node: c.methodNode, label: `\`${c.method}\``, ...(callee.path ? { path: callee.path } : {}) }];
+    const hops: LayerHop[] = [
+      { node: anchor, label: `\`${callee.label}\`` },
+      ...inner.map((h) => (callee.path && !h.path ? { ...h, path: callee.path } : h)),
+    ].slice(0, MAX_HOPS);
+    const kwargs: Kwargs = new Map();
+    for (const [k, v] of c.kwargs) kwargs.set(k, { ...v, value: sub(v.value) });
+    const receiverValue = sub(c.receiverValue);
+    const made: TableCall = {
+      ...c,
+      id,
+      node,
+      methodNode: anchor,
+      receiverValue,
+      kwargs,
+      args: c.args.map((a) => ({ ...a, value: sub(a.value) })),
+      keys: c.keys.map((k) => ({ ...k, value: sub(k.value) })),
+      statement: this.currentStatement ?? node,
+      verified: new Set([...state.verified, ...c.verified]),
+      validated: new Set([...state.validated, ...c.validated]),
+      usedFields: new Set(c.usedFields),
+      fn: this.fn!,
+      via: hops,
+    };
+    delete made.loop;
+    if (this.loops.length) made.loop = this.loops[this.loops.length - 1]!;
+    if (!made.tableName && receiverValue.obj === 'table' && receiverValue.name) made.tableName = receiverValue.name;
+    // Keys re-read from the substituted arguments (a wrapper's `Key=key` is the caller's dict);
+    // PynamoDB keys need the model's module, so they keep the callee's reading.
+    if (c.api !== 'pynamo') made.keys = extractKeys(made, receiverValue, this.ctx.structure, (t) => this.ctx.keySchema(t));
+    made.conditionBindsSubject = c.conditionBindsSubject || conditionBindsSubject(made);
+    return made;
+  }
+
+  /** Summary of the function a call statement calls (this file's or an imported one). */
+  protected calleeSummary(call: SyntaxNode): FunctionSummary | undefined {
+    const fn = field(call, 'function');
+    if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+    const name = this.t(fn);
+    if (fn.type === 'identifier' && this.ctx.structure.topFunctions.has(name)) return this.ctx.summary(name);
+    const q = this.qualify(name);
+    if (q === name) return undefined;
+    const f = this.ctx.foreign?.(q);
+    return f?.kind === 'function' ? f.summary : undefined;
+  }
+
+  /** The name token a layered finding anchors on: `get_order` in `service.get_order(x)`. */
+  protected anchorOf(call: SyntaxNode): SyntaxNode {
+    const fn = field(call, 'function')!;
+    return fn.type === 'attribute' ? field(fn, 'attribute') ?? fn : fn;
+  }
+}
+
+/** `v` with parameter references replaced by the arguments' values and table-call ids renumbered. */
+export function substitute(v: Value, argAt: (i: number) => Value | undefined, ids: ReadonlyMap<number, number>, depth: number): Value {
+  if (v === EMPTY) return v;
+  let out: Value = { ...v };
+  delete out.params;
+  if (v.dbFrom) out.dbFrom = v.dbFrom.map((i) => ids.get(i) ?? i);
+  if (v.dbWhole) {
+    const m = new Map<number, DbLevel>();
+    for (const [i, lvl] of v.dbWhole) m.set(ids.get(i) ?? i, lvl);
+    out.dbWhole = m;
+  }
+  if (depth < MAX_NESTING) {
+    if (v.dict) out.dict = v.dict.map((e) => ({ ...e, value: substitute(e.value, argAt, ids, depth + 1) }));
+    if (v.elem) out.elem = substitute(v.elem, argAt, ids, depth + 1);
+    if (v.keyedBy) out.keyedBy = substitute(v.keyedBy, argAt, ids, depth + 1);
+    if (v.key) out.key = substitute(v.key, argAt, ids, depth + 1);
+    if (v.cond) out.cond = v.cond.map((t): CondTerm => ({ ...t, value: substitute(t.value, argAt, ids, depth + 1) }));
+  }
+  for (const i of v.params ?? []) {
+    const a = argAt(i);
+    if (!a) continue;
+    // A parameter that is the whole value (a table passed in, a key passed down) becomes the argument.
+    const bare = Object.keys(out).length === 0;
+    out = bare ? a : join(out, a);
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { Foreign, SummaryRef } from './interp/state';
+import type { WorkspaceIndex } from './workspace';
+
+// Cross-module layers: what a qualified name of another workspace module is (a function with its
+// summary, a class, a module-level instance or table), read from that module's facts.
+
+/** `pkg.repo.get_order` → module `pkg.repo`, name `get_order`; also `pkg.repo.Repo` or `.db.table`. */
+export function foreignName(workspace: WorkspaceIndex | undefined, importer: string | undefined, qualified: string): Foreign | undefined {
+  if (!workspace?.moduleFacts) return undefined;
+  const dot = qualified.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const mod = workspace.moduleFacts(importer, qualified.slice(0, dot));
+  if (!mod) return undefined;
+  const name = qualified.slice(dot + 1);
+  const fn = mod.facts.module.topFunctions.get(name);
+  if (fn) {
+    const summary = mod.facts.summary(name);
+    return summary ? { kind: 'function', summary, params: fn.params.map((p) => p.name), path: mod.path } : undefined;
+  }
+  const v = mod.facts.describe(name);
+  if (!v) return undefined;
+  if ((v.obj === 'instance' || v.obj === 'classRef') && !v.module) return { kind: 'value', value: { ...v, module: mod.path } };
+  return { kind: 'value', value: v };
+}
+
+export function foreignMethod(workspace: WorkspaceIndex | undefined, file: string, className: string, method: string): SummaryRef | undefined {
+  return workspace?.factsAt?.(file)?.methodSummary(className, method);
+}

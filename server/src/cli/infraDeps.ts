@@ -1,0 +1,3 @@
+import type { DynamoGuardSettings } from '../protocol';
+export { Analyzer, isRuleEnabled } from '../analysis';
+export type DynamoGuardSettingsLike = DynamoGuardSettings;

@@ -1,0 +1,65 @@
+import * as assert from 'assert';
+import { Analyzer, InMemoryWorkspaceIndex, mayExport, summarizeDocument } from '../../server/out/analysis';
+import { DEFAULT_SETTINGS } from '../../server/out/analysis/config/config';
+import { annotationProblems, PROJECTS_DIR, projectFiles, projectNames } from './helpers/projects';
+import * as path from 'path';
+
+// Layered fixture projects, analysed with the whole project indexed (the CLI's two passes):
+// findings of layered code anchor on the handler's call into the layer, defects of the layer
+// itself stay there, and nothing else is reported.
+
+describe('layered fixture projects (test/fixtures/projects, whole project indexed)', function () {
+  this.timeout(60_000);
+  let analyzer: Analyzer;
+  before(async () => {
+    analyzer = await Analyzer.create();
+  });
+
+  it('has at least 5 projects', () => {
+    assert.ok(projectNames().length >= 5, `projects: ${projectNames().join(', ')}`);
+  });
+
+  for (const name of projectNames()) {
+    it(name, () => {
+      const root = path.join(PROJECTS_DIR, name);
+      const files = projectFiles(name);
+      const index = new InMemoryWorkspaceIndex([root]);
+      for (const f of files) {
+        if (!mayExport(f.text)) continue;
+        const doc = analyzer.createDocument(f.text);
+        try {
+          index.set(f.abs, summarizeDocument(doc, DEFAULT_SETTINGS, f.abs));
+        } finally {
+          doc.dispose();
+        }
+      }
+      const problems: string[] = [];
+      let expects = 0;
+      for (const f of files) {
+        expects += f.annotations.expect.length;
+        assert.deepStrictEqual(f.annotations.errors, [], `${f.rel}: bad annotations`);
+        const result = analyzer.analyzeText(f.text, { path: f.abs, workspace: index });
+        assert.strictEqual(result.errors, undefined, `${f.rel}: ${result.errors?.join('; ')}`);
+        problems.push(...annotationProblems(f, result.findings.map((x) => ({ line: x.range.start.line, rule: x.rule, message: x.message }))));
+      }
+      assert.ok(expects >= 3, `${name}: only ${expects} expectations`);
+      assert.deepStrictEqual(problems, []);
+    });
+  }
+
+  it('a layered finding leads call by call to the DynamoDB call (related information)', () => {
+    const files = projectFiles('fastapi_layers');
+    const root = path.join(PROJECTS_DIR, 'fastapi_layers');
+    const index = new InMemoryWorkspaceIndex([root]);
+    const router = files.find((f) => f.rel === 'app/routers/invoices.py')!;
+    const result = analyzer.analyzeText(router.text, { path: router.abs, workspace: index });
+    const bola = result.findings.find((f) => f.rule === 'DG101' && f.message.includes('get_item'))!;
+    assert.ok(bola, 'DG101 on the read');
+    const messages = bola.related.map((r) => r.message);
+    assert.ok(messages.some((m) => /which calls `_load` \(\.\.\/services\/invoices\.py:\d+\)/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /which calls `get` \(\.\.\/services\/invoices\.py:\d+\)/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /The DynamoDB call `get_item` is made here \(\.\.\/repositories\/invoices\.py:9\)/.test(m)), messages.join('\n'));
+    // The fix would edit another file: none is offered from the router.
+    assert.deepStrictEqual(bola.fixes, []);
+  });
+});
