@@ -1,4 +1,3 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
@@ -26,6 +25,10 @@ export function ruleDocUrl(code: string): string {
 export function ruleDocPath(code: string): string {
   return `${ruleDocsDirectory()}/${code}.md`;
 }
+
+/** At most this many findings are reported on one line, and in one file. */
+export const MAX_FINDINGS_PER_LINE = 20;
+export const MAX_FINDINGS_PER_FILE = 2000;
 
 export interface AnalyzeOptions {
   settings?: DynamoGuardSettings;
@@ -87,6 +90,10 @@ export class Analyzer {
     this.attachLoader(options.workspace, settings);
     const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
     const findings: Finding[] = [];
+    // Caps so that generated or hostile code (50,000 implicitly concatenated strings on one line)
+    // yields a readable report and bounded work; `truncated` says how much was left out.
+    const perLine = new Map<number, number>();
+    let dropped = 0;
     const layers = layerAnchors(facts);
     for (const rule of RULES) {
       const code = rule.meta.code;
@@ -99,9 +106,18 @@ export class Analyzer {
         report(r: Report) {
           const range = 'type' in r.node ? nodeRange(r.node) : r.node;
           if (isSuppressed(suppressions, range.start.line, code)) return;
+          const onLine = perLine.get(range.start.line) ?? 0;
+          if (onLine >= MAX_FINDINGS_PER_LINE) {
+            dropped++;
+            return;
+          }
+          perLine.set(range.start.line, onLine + 1);
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          const layer = 'type' in r.node ? layers.get(r.node) : undefined;
+          const message = formatMessage(template, r.data);
+          // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
+          const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
+          const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
           // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
           // file's offsets: only same-file layers keep them.
           const crossFile = !!layer?.via?.some((h) => h.path);
@@ -109,7 +125,7 @@ export class Analyzer {
             rule: code,
             name: rule.meta.name,
             severity,
-            message: formatMessage(template, r.data),
+            message,
             range,
             related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
           }, crossFile ? [] : r.fixes));
@@ -117,7 +133,15 @@ export class Analyzer {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-    return facts.errors.length ? { findings, lines, errors: facts.errors, work: facts.work } : { findings, lines, work: facts.work };
+    // The file cap keeps the first findings in source order, whatever rule found them.
+    if (findings.length > MAX_FINDINGS_PER_FILE) {
+      dropped += findings.length - MAX_FINDINGS_PER_FILE;
+      findings.length = MAX_FINDINGS_PER_FILE;
+    }
+    const result: AnalysisResult = { findings, lines, work: facts.work };
+    if (facts.errors.length) result.errors = facts.errors;
+    if (dropped > 0) result.truncated = dropped;
+    return result;
   }
 
   /** Lets the workspace index read other modules' facts (layers) through this analyzer's parser. */
@@ -179,9 +203,9 @@ export class Analyzer {
 }
 
 /** Anchors of table calls made inside layers (the handler's call into the layer), by node. */
-function layerAnchors(facts: FileFacts): Map<unknown, TableCall> {
-  const out = new Map<unknown, TableCall>();
-  for (const f of facts.functions) for (const c of f.calls) if (c.via && !out.has(c.methodNode)) out.set(c.methodNode, c);
+function layerAnchors(facts: FileFacts): Map<unknown, TableCall[]> {
+  const out = new Map<unknown, TableCall[]>();
+  for (const f of facts.functions) for (const c of f.calls) if (c.via) out.set(c.methodNode, [...(out.get(c.methodNode) ?? []), c]);
   return out;
 }
 
@@ -190,12 +214,22 @@ function viaRelated(call: TableCall, anchor: Range, file: string | undefined): R
   const hops = call.via ?? [];
   return hops.slice(1).map((h, i) => {
     const last = i === hops.length - 2;
-    const where = h.path ? ` (${(file ? path.relative(path.dirname(file), h.path) : path.basename(h.path)).split(path.sep).join('/')}:${h.node.startRow + 1})` : '';
+    const where = h.path ? ` (${relativeTo(file, h.path)}:${h.node.startRow + 1})` : '';
     return {
       range: h.path ? anchor : nodeRange(h.node),
       message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
     };
   });
+}
+
+/** `target` as seen from the folder of `file`, `/`-separated (no `path` module: the analyzer also runs in a browser). */
+function relativeTo(file: string | undefined, target: string): string {
+  const to = target.replace(/\\/g, '/').split('/');
+  if (!file) return to[to.length - 1]!;
+  const from = file.replace(/\\/g, '/').split('/').slice(0, -1);
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
@@ -223,7 +257,7 @@ function nodeRange(n: { startRow: number; startCol: number; endRow: number; endC
 }
 
 /** Physical lines, as `wc -l` counts them plus a last line without a newline. */
-function countLines(text: string): number {
+export function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;

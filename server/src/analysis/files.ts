@@ -38,6 +38,8 @@ export interface WalkOptions {
   isExcluded?: (absPath: string, isDirectory: boolean) => boolean;
   /** Problems (unreadable directory, special file) are reported here and the walk goes on. */
   onError?: (absPath: string, message: string) => void;
+  /** Also yield Jupyter notebooks (`*.ipynb`; the CLI scans them cell by cell). */
+  notebooks?: boolean;
 }
 
 /** A compiled `exclude` list; `undefined` when there is nothing to exclude. */
@@ -69,10 +71,20 @@ interface GitignoreLayer {
   ig: ignore.Ignore;
 }
 
-function readGitignore(dir: string): GitignoreLayer | undefined {
+/** Git itself refuses larger ignore files; a bigger one is not a real .gitignore. */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
+function readGitignore(dir: string, onError?: (absPath: string, message: string) => void): GitignoreLayer | undefined {
+  const file = path.join(dir, '.gitignore');
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
+    // Regular files only: a FIFO would block forever, a link to /dev/zero never ends.
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_GITIGNORE_BYTES) {
+      onError?.(file, stat.isFile() ? `larger than ${MAX_GITIGNORE_BYTES / 1024} KB; ignored` : 'not a regular file; ignored');
+      return undefined;
+    }
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -101,7 +113,7 @@ function isGitignored(layers: readonly GitignoreLayer[], absPath: string, isDire
  * enclosing git repository's top (the directory holding `.git`), or, outside any repository, up
  * to `base` (the current directory) when the root lies below it.
  */
-function ancestorGitignores(root: string, base: string): GitignoreLayer[] {
+function ancestorGitignores(root: string, base: string, onError: (absPath: string, message: string) => void): GitignoreLayer[] {
   if (fs.existsSync(path.join(root, '.git'))) return [];
   const chain: string[] = [];
   let repoTop: string | undefined;
@@ -118,8 +130,12 @@ function ancestorGitignores(root: string, base: string): GitignoreLayer[] {
   const within = (d: string) => d === base || d.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
   return (repoTop ? chain : chain.filter(within))
     .reverse()
-    .map(readGitignore)
+    .map((d) => readGitignore(d, onError))
     .filter((l): l is GitignoreLayer => l !== undefined);
+}
+
+function isInside(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
 function toSlash(p: string): string {
@@ -173,7 +189,7 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
     return opts.isExcluded ? opts.isExcluded(abs, isDirectory) : false;
   };
 
-  async function* walkDir(dir: string, layers: GitignoreLayer[]): AsyncGenerator<string> {
+  async function* walkDir(dir: string, layers: GitignoreLayer[], realRoot: string): AsyncGenerator<string> {
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
@@ -181,7 +197,7 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
       onError(dir, `cannot read directory: ${describeError(e)}`);
       return;
     }
-    const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : undefined;
+    const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir, onError) : undefined;
     const here = own ? [...layers, own] : layers;
     entries.sort((a, b) => byCodeUnits(a.name, b.name));
     for (const entry of entries) {
@@ -190,10 +206,10 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
         if (DEFAULT_SKIPS.includes(entry.name)) continue;
         if (useGitignore && isGitignored(here, abs, true)) continue;
         if (excluded(abs, true)) continue;
-        yield* walkDir(abs, here);
+        yield* walkDir(abs, here, realRoot);
         continue;
       }
-      if (!entry.name.endsWith('.py')) continue;
+      if (!entry.name.endsWith('.py') && !(opts.notebooks && entry.name.endsWith('.ipynb'))) continue;
       if (entry.isSymbolicLink()) {
         // Follow only to learn what it points at: a directory named x.py is not a file to read.
         try {
@@ -201,6 +217,11 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
           if (target.isDirectory()) continue;
           if (!target.isFile()) {
             onError(abs, 'not a regular file; skipped');
+            continue;
+          }
+          // A link out of the tree (`passwd.py -> /etc/passwd`) is not part of the project.
+          if (!isInside(await fs.promises.realpath(abs), realRoot)) {
+            onError(abs, 'symbolic link to a file outside the scanned folder; skipped');
             continue;
           }
         } catch {
@@ -230,11 +251,17 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
     if (stat.isDirectory()) {
       let layers: GitignoreLayer[] = [];
       if (useGitignore) {
-        layers = ancestorGitignores(abs, base);
+        layers = ancestorGitignores(abs, base, onError);
         // An explicitly requested directory is scanned even if an outer .gitignore ignores it.
         if (isGitignored(layers, abs, true)) layers = [];
       }
-      yield* walkDir(abs, layers);
+      let realRoot = abs;
+      try {
+        realRoot = await fs.promises.realpath(abs);
+      } catch {
+        // keep the path as given
+      }
+      yield* walkDir(abs, layers, realRoot);
     } else if (stat.isFile()) {
       if (seen.has(abs)) continue;
       seen.add(abs);

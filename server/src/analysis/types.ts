@@ -42,6 +42,8 @@ export interface Finding {
   range: Range;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Notebooks: the cell (0-based, among all cells) the range is relative to (analysis/notebook.ts). */
+  cell?: number;
 }
 
 export interface RuleDocs {
@@ -69,6 +71,8 @@ export interface AnalysisResult {
   /** Set when the file could not be analysed at all (too large, binary...). */
   skipped?: string;
   lines: number;
+  /** Findings left out by the per-line / per-file caps (MAX_FINDINGS_PER_LINE, _PER_FILE). */
+  truncated?: number;
   /**
    * The file was analysed, but not all of it: a function went over the analysis budget. Its
    * findings are those of the rest of the file; the CLI lists these under `errors`.

@@ -3,7 +3,8 @@
 
 import * as fs from 'fs';
 import type { DynamoGuardSettings } from '../protocol';
-import { decodeSource, mayExport, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
+import { cacheGet, cacheKey, cachePut, type CacheConfig } from './cache';
+import { cannotMatter, countLines, decodeSource, mayExport, notebook, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
 
 export type FileOutcome =
   | {
@@ -16,7 +17,13 @@ export type FileOutcome =
       /** Parts of the file that could not be analysed (budget exceeded): reported under `errors`. */
       errors?: string[];
     }
-  | { file: string; ok: false; message: string };
+  | {
+      file: string;
+      ok: false;
+      message: string;
+      /** A bug or an exceeded budget (exit 2), not an unreadable or oversized file. */
+      internal?: true;
+    };
 
 function readError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -35,36 +42,63 @@ function readError(e: unknown): string {
   }
 }
 
+/** Where a worker caches, and the fingerprint of the cross-file index its analyses depend on. */
+export interface FileCache {
+  config: CacheConfig;
+  indexHash: string;
+}
+
+type Source = { ok: true; bytes: Uint8Array; text: string } | { ok: false; message: string };
+
+/** Read and decode once; the bytes key the cache, the text is analysed. */
+async function readSource(file: string, settings: DynamoGuardSettings): Promise<Source> {
+  let bytes: Uint8Array;
+  try {
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile()) return { ok: false, message: 'not a regular file; skipped' };
+    // Checked before reading so a stray multi-GB file costs nothing; same wording as decodeSource.
+    const limit = settings.maxFileSizeKb * 1024;
+    if (limit > 0 && stat.size > limit) {
+      return { ok: false, message: `file is ${Math.round(stat.size / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (maxFileSizeKb / max-file-size-kb); skipped` };
+    }
+    bytes = await fs.promises.readFile(file);
+  } catch (e) {
+    return { ok: false, message: readError(e) };
+  }
+  const decoded = decodeSource(bytes, settings.maxFileSizeKb);
+  return decoded.ok ? { ok: true, bytes, text: decoded.text } : decoded;
+}
+
 export async function analyzeFile(
   analyzer: Analyzer,
   file: string,
   settings: DynamoGuardSettings,
   workspace: WorkspaceIndex | undefined,
   withFixes = true,
+  cache?: FileCache,
 ): Promise<FileOutcome> {
-  let bytes: Uint8Array;
-  try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile()) return { file, ok: false, message: 'not a regular file; skipped' };
-    // Checked before reading so a stray multi-GB file costs nothing; same wording as decodeSource.
-    const limit = settings.maxFileSizeKb * 1024;
-    if (limit > 0 && stat.size > limit) {
-      return {
-        file,
-        ok: false,
-        message: `file is ${Math.round(stat.size / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (maxFileSizeKb / max-file-size-kb); skipped`,
-      };
-    }
-    bytes = await fs.promises.readFile(file);
-  } catch (e) {
-    return { file, ok: false, message: readError(e) };
+  const source = await readSource(file, settings);
+  if (!source.ok) return { file, ok: false, message: source.message };
+  const key = cache ? cacheKey('analysis', JSON.stringify(settings), file, withFixes ? 'fixes' : '', cache.indexHash, source.bytes) : '';
+  const hit = cache ? cacheGet<FileOutcome>(cache.config, key) : undefined;
+  if (hit?.ok) return { ...hit, file };
+  const outcome = analyzeText(analyzer, file, source.text, settings, workspace, withFixes);
+  // A partial analysis (time budget) depends on the machine's load: never reuse it.
+  if (cache && outcome.ok && !outcome.errors?.length) cachePut(cache.config, key, outcome);
+  return outcome;
+}
+
+function analyzeText(analyzer: Analyzer, file: string, text: string, settings: DynamoGuardSettings, workspace: WorkspaceIndex | undefined, withFixes: boolean): FileOutcome {
+  if (isNotebook(file)) return analyzeNotebook(analyzer, file, text, settings, workspace, withFixes);
+  // Most files of a big tree never mention DynamoDB: decided from the text (prescan.ts), they
+  // cost no parse. DYNAMO_GUARD_NO_SKIP=1 analyses everything (to check the rule).
+  if (!process.env['DYNAMO_GUARD_NO_SKIP'] && cannotMatter(text, file, workspace)) {
+    return { file, ok: true, findings: [], lines: countLines(text), lineTexts: [] };
   }
-  const decoded = decodeSource(bytes, settings.maxFileSizeKb);
-  if (!decoded.ok) return { file, ok: false, message: decoded.message };
   try {
-    const result = analyzer.analyzeText(decoded.text, { settings, path: file, workspace });
+    const result = analyzer.analyzeText(text, { settings, path: file, workspace });
     if (result.skipped) return { file, ok: false, message: result.skipped };
-    const lines = result.findings.length > 0 ? decoded.text.split('\n') : [];
+    const lines = result.findings.length > 0 ? text.split('\n') : [];
     const lineTexts = result.findings.map((f) => (lines[f.range.start.line] ?? '').trim());
     // Plain data: a finding's lazy fixes hold the whole file's syntax tree until read, which for a
     // large scan kept every analysed file alive. Compute them now (json/sarif) or drop them (text).
@@ -76,6 +110,39 @@ export async function analyzeFile(
   } catch (e) {
     // A bug in one rule must not lose the rest of the report; show it as this file's error.
     const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;
+    return { file, ok: false, internal: true, message: `internal error while analysing (please report it): ${detail}` };
+  }
+}
+
+export const isNotebook = (file: string) => /\.ipynb$/i.test(file);
+
+/** A notebook: its code cells analysed as one module, findings placed in their cells (CLI.md). */
+function analyzeNotebook(
+  analyzer: Analyzer,
+  file: string,
+  json: string,
+  settings: DynamoGuardSettings,
+  workspace: WorkspaceIndex | undefined,
+  withFixes: boolean,
+): FileOutcome {
+  const source = notebook.parseIpynb(json);
+  if (!source.ok) return { file, ok: false, message: source.message };
+  const nb = notebook.notebookModule(source.cells);
+  try {
+    const result = analyzer.analyzeText(nb.text, { settings, path: file, workspace });
+    if (result.skipped) return { file, ok: false, message: result.skipped };
+    const lines = nb.text.split('\n');
+    const findings: Finding[] = [];
+    const lineTexts: string[] = [];
+    for (const f of result.findings) {
+      const moved = notebook.findingInCell(nb, f);
+      if (!moved) continue;
+      findings.push({ rule: moved.rule, name: moved.name, severity: moved.severity, message: moved.message, range: moved.range, related: moved.related, fixes: withFixes ? moved.fixes : [], cell: moved.cell! });
+      lineTexts.push((lines[f.range.start.line] ?? '').trim());
+    }
+    return { file, ok: true, findings, lines: result.lines, lineTexts, ...(result.errors ? { errors: result.errors } : {}) };
+  } catch (e) {
+    const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;
     return { file, ok: false, message: `internal error while analysing (please report it): ${detail}` };
   }
 }
@@ -84,24 +151,23 @@ export async function analyzeFile(
  * First pass of a scan: what this module exports to others (tables, auth functions, guard
  * helpers). Unreadable files and files that cannot export anything give no summary.
  */
-export async function summarizeFile(analyzer: Analyzer, file: string, settings: DynamoGuardSettings): Promise<ModuleSummary | undefined> {
-  let text: string;
+export async function summarizeFile(analyzer: Analyzer, file: string, settings: DynamoGuardSettings, cache?: CacheConfig): Promise<ModuleSummary | undefined> {
+  // A notebook cannot be imported: it exports nothing to other modules.
+  if (isNotebook(file)) return undefined;
+  const source = await readSource(file, settings);
+  if (!source.ok || !mayExport(source.text)) return undefined;
+  const key = cache ? cacheKey('summary', JSON.stringify(settings), file, source.bytes) : '';
+  const hit = cache ? cacheGet<{ summary: ModuleSummary | null }>(cache, key) : undefined;
+  if (hit) return hit.summary ?? undefined;
+  const doc = analyzer.createDocument(source.text);
+  let summary: ModuleSummary | undefined;
   try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile() || (settings.maxFileSizeKb > 0 && stat.size > settings.maxFileSizeKb * 1024)) return undefined;
-    const decoded = decodeSource(await fs.promises.readFile(file), settings.maxFileSizeKb);
-    if (!decoded.ok) return undefined;
-    text = decoded.text;
+    summary = summarizeDocument(doc, settings, file);
   } catch {
-    return undefined;
-  }
-  if (!mayExport(text)) return undefined;
-  const doc = analyzer.createDocument(text);
-  try {
-    return summarizeDocument(doc, settings, file);
-  } catch {
-    return undefined;
+    summary = undefined;
   } finally {
     doc.dispose();
   }
+  cachePut(cache, key, { summary: summary ?? null });
+  return summary;
 }

@@ -28,6 +28,10 @@ export interface ScanArgs {
   stdinFilename?: string;
   baseline?: string;
   writeBaseline?: string;
+  /** --no-cache: neither read nor write the content-hash cache. */
+  noCache?: boolean;
+  /** --cache-dir DIR (default: .dynamo-guard-cache in the project root). */
+  cacheDir?: string;
 }
 
 export interface RulesArgs {
@@ -118,8 +122,12 @@ function parseScan(args: string[]): Command {
     'stdin-filename': { type: 'string' },
     baseline: { type: 'string' },
     'write-baseline': { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'cache-dir': { type: 'string' },
   });
   if (values.help) return { command: 'help', topic: 'scan' };
+  const cacheDir = values['cache-dir'] as string | undefined;
+  if (cacheDir === '') throw new UsageError('--cache-dir needs a directory name');
   let jobs: number | undefined;
   if (values.jobs !== undefined) {
     const text = String(values.jobs);
@@ -161,6 +169,8 @@ function parseScan(args: string[]): Command {
     ...(stdinFilename !== undefined ? { stdinFilename } : {}),
     ...(baseline !== undefined ? { baseline } : {}),
     ...(writeBaseline !== undefined ? { writeBaseline } : {}),
+    ...(values['no-cache'] === true ? { noCache: true } : {}),
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
   };
 }
 

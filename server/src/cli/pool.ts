@@ -1,9 +1,14 @@
-// A small worker_threads pool: tasks go out one at a time per worker (files vary a lot in size,
-// so a shared queue balances better than pre-split chunks) and outcomes come back by index, so
-// the caller's order never depends on which worker finished first.
+// Analysis runs in child processes that may die. A V8 fatal error (heap limit, "invalid size")
+// aborts the whole process it happens in, worker threads included, so only a separate process
+// keeps the run alive: the file it was analysing is reported under `errors` (exit 2), the process
+// is replaced, and every other file is still analysed. Each file also has a time budget.
+//
+// Tasks go out one at a time per process (files vary a lot in size, so a shared queue balances
+// better than pre-split chunks) and outcomes come back by index, so the caller's order never
+// depends on which process finished first.
 
+import { fork, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import type { DynamoGuardSettings } from '../protocol';
 import type { ModuleSummary } from '../analysis';
 import type { FileOutcome } from './analyzeFile';
@@ -16,11 +21,13 @@ export interface WorkerTask {
   kind?: 'summary' | 'analyze';
   /** Compute quick fixes (json/sarif need them, text does not). */
   fixes?: boolean;
+  /** Content-hash cache directory (absent: --no-cache). */
+  cacheDir?: string;
 }
 
-/** Sent once to each worker before analysis tasks: the data to rebuild the workspace index. */
+/** Sent once to each process before analysis tasks: the data to rebuild the workspace index. */
 export interface WorkerIndexMessage {
-  index: { roots: string[]; summaries: Array<[string, ModuleSummary]> };
+  index: { roots: string[]; summaries: Array<[string, ModuleSummary]>; hash: string };
 }
 
 export type WorkerReply =
@@ -36,54 +43,172 @@ export interface PoolTask {
   fixes?: boolean;
 }
 
-/** Analyse `tasks` on `jobs` workers; `onDone` is called after each file (progress). */
-export function analyzeInWorkers(tasks: readonly PoolTask[], jobs: number, onDone: () => void, index?: WorkerIndexMessage['index']): Promise<FileOutcome[]> {
-  return runInWorkers(tasks, jobs, 'analyze', onDone, index) as Promise<FileOutcome[]>;
+export interface Budgets {
+  /** Wall-clock milliseconds one file may take before its process is killed. */
+  timeMs: number;
+  /** V8 heap of each analysis process, in MB (`--max-old-space-size`). */
+  memoryMb: number;
 }
 
-/** First pass on workers: module summaries, in task order. */
-export function summarizeInWorkers(tasks: readonly PoolTask[], jobs: number): Promise<Array<ModuleSummary | undefined>> {
-  return runInWorkers(tasks, jobs, 'summary', () => undefined) as Promise<Array<ModuleSummary | undefined>>;
+/** Defaults; DYNAMO_GUARD_TIME_BUDGET_MS / DYNAMO_GUARD_MEMORY_BUDGET_MB override them. */
+export function budgetsFrom(env: NodeJS.ProcessEnv): Budgets {
+  const num = (v: string | undefined, dflt: number) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : dflt);
+  return { timeMs: num(env['DYNAMO_GUARD_TIME_BUDGET_MS'], 60_000), memoryMb: num(env['DYNAMO_GUARD_MEMORY_BUDGET_MB'], 1536) };
 }
 
-function runInWorkers(tasks: readonly PoolTask[], jobs: number, kind: 'summary' | 'analyze', onDone: () => void, index?: WorkerIndexMessage['index']): Promise<WorkerResult[]> {
-  const outcomes = new Array<WorkerResult>(tasks.length);
-  const workerCount = Math.max(1, Math.min(jobs, tasks.length));
-  const workers: Worker[] = [];
-  let next = 0;
-  let finished = 0;
+interface Slot {
+  child: ChildProcess;
+  /** The task in flight and its time-budget timer. */
+  busy?: { id: number; timer: NodeJS.Timeout };
+  /** Tail of the process's stderr: V8 says there why it died. */
+  stderr: string;
+}
 
-  return new Promise<WorkerResult[]>((resolve, reject) => {
-    let settled = false;
-    const stop = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      void Promise.all(workers.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve(outcomes)));
-    };
-    const feed = (worker: Worker) => {
-      if (next >= tasks.length) return;
-      const id = next++;
-      const task = tasks[id]!;
-      worker.postMessage({ id, file: task.file, settings: task.settings, kind, ...(task.fixes === false ? { fixes: false } : {}) } satisfies WorkerTask);
-    };
-    if (tasks.length === 0) return resolve(outcomes);
-    for (let i = 0; i < workerCount; i++) {
-      const worker = new Worker(path.join(__dirname, 'worker.js'));
-      workers.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
-        if ('fatal' in reply) return stop(new Error(`worker failed on ${tasks[reply.id]?.file}: ${reply.fatal}`));
-        outcomes[reply.id] = 'outcome' in reply ? reply.outcome : reply.summary;
-        finished++;
-        onDone();
-        if (finished === tasks.length) stop();
-        else feed(worker);
-      });
-      worker.on('error', (e) => stop(e));
-      if (index) worker.postMessage({ index } satisfies WorkerIndexMessage);
-      worker.on('exit', (code) => {
-        if (!settled && code !== 0) stop(new Error(`worker exited with code ${code}`));
-      });
-      feed(worker);
+interface Run {
+  tasks: readonly PoolTask[];
+  kind: 'summary' | 'analyze';
+  outcomes: WorkerResult[];
+  done: boolean[];
+  next: number;
+  finished: number;
+  onDone: () => void;
+  resolve: (r: WorkerResult[]) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Up to `jobs` analysis processes, started on first use and kept across the two passes of a
+ * scan (summaries, then analysis) so each pays its start-up (modules, wasm) once.
+ */
+export class AnalysisPool {
+  private readonly slots = new Set<Slot>();
+  private index: WorkerIndexMessage['index'] | undefined;
+  private run: Run | undefined;
+
+  constructor(private readonly jobs: number, private readonly budgets: Budgets, private readonly cacheDir?: string) {}
+
+  /** First pass: module summaries, in task order (a file that fails has none). */
+  summarize(tasks: readonly PoolTask[]): Promise<Array<ModuleSummary | undefined>> {
+    return this.start(tasks, 'summary', () => undefined) as Promise<Array<ModuleSummary | undefined>>;
+  }
+
+  /** Analyse `tasks`; `onDone` is called after each file (progress). */
+  analyze(tasks: readonly PoolTask[], onDone: () => void): Promise<FileOutcome[]> {
+    return this.start(tasks, 'analyze', onDone) as Promise<FileOutcome[]>;
+  }
+
+  /** The cross-file index every process (current and future) analyses with. */
+  setIndex(index: WorkerIndexMessage['index']): void {
+    this.index = index;
+    for (const slot of this.slots) slot.child.send({ index } satisfies WorkerIndexMessage);
+  }
+
+  close(): void {
+    for (const slot of this.slots) this.kill(slot);
+    this.slots.clear();
+  }
+
+  private start(tasks: readonly PoolTask[], kind: Run['kind'], onDone: () => void): Promise<WorkerResult[]> {
+    return new Promise<WorkerResult[]>((resolve, reject) => {
+      const run: Run = { tasks, kind, outcomes: new Array<WorkerResult>(tasks.length), done: new Array<boolean>(tasks.length).fill(false), next: 0, finished: 0, onDone, resolve, reject };
+      if (tasks.length === 0) return resolve(run.outcomes);
+      this.run = run;
+      const wanted = Math.max(1, Math.min(this.jobs, tasks.length));
+      for (const slot of this.slots) this.feed(slot);
+      while (this.slots.size < wanted) this.feed(this.spawn());
+    });
+  }
+
+  private fail(error: Error): void {
+    const run = this.run;
+    this.run = undefined;
+    this.close();
+    run?.reject(error);
+  }
+
+  private complete(id: number, result: WorkerResult): void {
+    const run = this.run;
+    if (!run || run.done[id]) return;
+    run.done[id] = true;
+    run.outcomes[id] = result;
+    run.finished++;
+    run.onDone();
+    if (run.finished === run.tasks.length) {
+      this.run = undefined;
+      run.resolve(run.outcomes);
     }
-  });
+  }
+
+  /** A file whose analysis killed or outlived its process. */
+  private failed(id: number, message: string): void {
+    const run = this.run;
+    if (!run) return;
+    const task = run.tasks[id]!;
+    this.complete(id, run.kind === 'summary' ? undefined : { file: task.file, ok: false, internal: true, message });
+  }
+
+  private feed(slot: Slot): void {
+    const run = this.run;
+    if (!run || slot.busy || run.next >= run.tasks.length) return;
+    const id = run.next++;
+    const task = run.tasks[id]!;
+    const timer = setTimeout(() => {
+      slot.busy = undefined;
+      this.failed(id, `internal error: analysis took longer than the ${Math.round(this.budgets.timeMs / 1000)} s time budget; skipped (please report it)`);
+      this.replace(slot);
+    }, this.budgets.timeMs);
+    slot.busy = { id, timer };
+    slot.child.send({ id, file: task.file, settings: task.settings, kind: run.kind, ...(task.fixes === false ? { fixes: false } : {}), ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}) } satisfies WorkerTask);
+  }
+
+  private kill(slot: Slot): void {
+    if (slot.busy) clearTimeout(slot.busy.timer);
+    slot.child.removeAllListeners('exit');
+    slot.child.kill('SIGKILL');
+  }
+
+  private replace(slot: Slot): void {
+    this.slots.delete(slot);
+    this.kill(slot);
+    const run = this.run;
+    if (run && run.next < run.tasks.length) this.feed(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const child = fork(path.join(__dirname, 'worker.js'), [], {
+      serialization: 'advanced',
+      execArgv: [`--max-old-space-size=${this.budgets.memoryMb}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const slot: Slot = { child, stderr: '' };
+    this.slots.add(slot);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      slot.stderr = (slot.stderr + d).slice(-2000);
+    });
+    child.on('message', (reply: WorkerReply) => {
+      if (!slot.busy || slot.busy.id !== reply.id) return;
+      clearTimeout(slot.busy.timer);
+      slot.busy = undefined;
+      if ('fatal' in reply) return this.fail(new Error(`analysis process failed on ${this.run?.tasks[reply.id]?.file}: ${reply.fatal}`));
+      this.complete(reply.id, 'outcome' in reply ? reply.outcome : reply.summary);
+      this.feed(slot);
+    });
+    child.on('error', (e) => this.fail(e));
+    child.on('exit', (code, signal) => {
+      this.slots.delete(slot);
+      const busy = slot.busy;
+      const how = signal ?? `exit code ${code}`;
+      // A process that dies without work in hand would die again: give up on the run then.
+      if (!busy) return this.fail(new Error(`analysis process exited unexpectedly (${how}): ${slot.stderr.trim()}`));
+      clearTimeout(busy.timer);
+      slot.busy = undefined;
+      // Give the reason V8 printed (its first line), not the whole native stack.
+      const reason = /FATAL ERROR[^\n]*|Fatal [^\n]*|heap out of memory[^\n]*/i.exec(slot.stderr)?.[0]?.trim();
+      this.failed(busy.id, `internal error: the analysis process died (${how}${reason ? `: ${reason}` : ''}); skipped (please report it)`);
+      const run = this.run;
+      if (run && run.next < run.tasks.length) this.feed(this.spawn());
+    });
+    if (this.index) child.send({ index: this.index } satisfies WorkerIndexMessage);
+    return slot;
+  }
 }

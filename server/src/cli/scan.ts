@@ -1,21 +1,24 @@
 // `dynamo-guard scan`: walk -> settings per file -> analyse (in process or on workers) -> one
 // report, sorted so it is byte-for-byte the same whatever --jobs is.
 
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { Analyzer, InMemoryWorkspaceIndex, type ModuleSummary, type WorkspaceIndex } from '../analysis';
+import { InMemoryWorkspaceIndex, type ModuleSummary } from '../analysis';
 import { walkPythonFiles } from '../analysis/files';
 import type { ScanArgs } from './args';
-import { analyzeFile, summarizeFile, type FileOutcome } from './analyzeFile';
+import type { FileOutcome } from './analyzeFile';
 import { infraReported } from './infraFindings';
 import { ruleMetas } from './catalog';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { applyBaselineOptions } from './baseline';
+import { prepareCacheDir } from './cache';
 import { applyFixOptions } from './fix';
 import { toGithub } from './github';
-import { analyzeInWorkers, summarizeInWorkers, type PoolTask } from './pool';
+import { AnalysisPool, budgetsFrom, type PoolTask } from './pool';
+import { projectRoot } from './project';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
 import { compareFindings, toJson, type ReportedError, type ReportedFinding, type ScanReport } from './report';
 import { toSarif } from './sarif';
@@ -58,47 +61,64 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     io.stderr.write(`warning: ${message}\n`);
   };
   const resolver = new SettingsResolver(io.cwd, { ...args }, warn);
-  // Fail on a broken --config before walking anything.
+  // Fail on a broken --config, or a broken pyproject.toml governing the first PATH, before walking
+  // anything; one broken deeper down only costs the files it governs (reported under errors).
   if (args.config !== undefined) resolver.forDir(io.cwd);
+  const first = path.resolve(io.cwd, args.paths[0] ?? '.');
+  const governing = resolver.forDir(isDir(first) ? first : path.dirname(first));
+  if (governing.broken) throw governing.broken.error;
 
   const display = (abs: string) => path.relative(io.cwd, abs).split(path.sep).join('/') || '.';
   const errors: ReportedError[] = [];
   const files: string[] = [];
   for await (const file of walkPythonFiles(args.paths, {
     base: io.cwd,
+    notebooks: true,
     isExcluded: resolver.isExcluded,
     onError: (p, message) => errors.push({ path: display(p), message }),
   })) {
     files.push(file);
   }
   const withFixes = args.format !== 'text';
-  const tasks: PoolTask[] = files.map((file) => ({ file, settings: resolver.forFile(file).settings, ...(withFixes ? {} : { fixes: false }) }));
+  const tasks: PoolTask[] = [];
+  const broken = new Map<string, string>();
+  for (const file of files) {
+    const cfg = resolver.forFile(file);
+    if (cfg.broken) {
+      errors.push({ path: display(file), message: `not analysed: configuration error in ${display(cfg.broken.file)}` });
+      broken.set(cfg.broken.file, cfg.broken.message);
+    } else tasks.push({ file, settings: cfg.settings, ...(withFixes ? {} : { fixes: false }) });
+  }
+  for (const [file, message] of broken) errors.push({ path: display(file), message: `configuration error: ${message}` });
 
   // Cross-file knowledge (tables, auth functions, guard helpers defined in other modules): a
-  // first pass summarises every module, the second analyses with the index.
-  const jobs = args.jobs ?? defaultJobs(tasks.length);
-  const roots = [...new Set([io.cwd, ...args.paths.map((p) => path.resolve(io.cwd, p))].filter((p) => isDir(p)))];
-  const summaries: Array<ModuleSummary | undefined> = jobs > 1 && tasks.length > 1 ? await summarizeInWorkers(tasks, jobs) : await summarizeHere(tasks);
-  const workspace = new InMemoryWorkspaceIndex(roots);
-  const indexData: Array<[string, ModuleSummary]> = [];
-  tasks.forEach((t, i) => {
-    const s = summaries[i];
-    if (s) {
-      workspace.set(t.file, s);
-      indexData.push([t.file, s]);
-    }
-  });
-
-  const progress: Progress = shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? createProgress(tasks.length, io.stderr) : NO_PROGRESS;
+  // first pass summarises every module of the project root, whatever was named on the command
+  // line (so a file's findings do not depend on it), the second analyses the named files.
+  const root = projectRoot(args.paths.map((p) => path.resolve(io.cwd, p)));
+  const indexTasks = await projectTasks(root, tasks, resolver);
+  const jobs = args.jobs ?? defaultJobs(Math.max(tasks.length, indexTasks.length));
+  const cacheDir = args.noCache ? undefined : prepareCacheDir(path.resolve(io.cwd, args.cacheDir ?? path.join(root, '.dynamo-guard-cache')))?.dir;
+  // Analysis always runs in child processes, even for --jobs 1: one that dies (a V8 fatal error,
+  // the memory or time budget) costs only the file it was analysing (see pool.ts).
+  const pool = new AnalysisPool(jobs, budgetsFrom(io.env), cacheDir);
   let outcomes: FileOutcome[];
+  let indexData: Array<[string, ModuleSummary]>;
   try {
-    outcomes = jobs > 1 && tasks.length > 1 ? await analyzeInWorkers(tasks, jobs, () => progress.tick(), { roots, summaries: indexData }) : await analyzeHere(tasks, workspace, () => progress.tick());
+    ({ outcomes, indexData } = await analyzeAll(pool, indexTasks, tasks, [root], shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? io.stderr : undefined));
   } finally {
-    progress.done();
+    pool.close();
+  }
+
+  // --fix / --diff re-analyse here, with the same index.
+  let workspace: InMemoryWorkspaceIndex | undefined;
+  if (args.fix || args.diff) {
+    workspace = new InMemoryWorkspaceIndex([root]);
+    for (const [file, summary] of indexData) workspace.set(file, summary);
   }
   const fixed = await applyFixOptions(outcomes, (f) => resolver.forFile(f).settings, workspace, display, args, io);
   if (fixed.exit !== undefined) return fixed.exit;
   outcomes = fixed.outcomes;
+
 
   const findings: ReportedFinding[] = [];
   let fileCount = 0;
@@ -130,6 +150,9 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   };
   applyBaselineOptions(report, args, io.stderr);
   writeReport(report, args, io);
+  // A file that could not be checked because of a bug, a budget or a broken configuration must
+  // not pass a CI gate silently (CLI.md), whatever --exit-zero says.
+  if (broken.size > 0 || outcomes.some((o) => (!o.ok && o.internal) || (o.ok && o.errors?.length))) return EXIT_USAGE;
   return report.findings.length > 0 && !args.exitZero && args.writeBaseline === undefined ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -141,23 +164,43 @@ function isDir(p: string): boolean {
   }
 }
 
-async function summarizeHere(tasks: readonly PoolTask[]): Promise<Array<ModuleSummary | undefined>> {
-  if (tasks.length === 0) return [];
-  const analyzer = await Analyzer.create();
-  const out: Array<ModuleSummary | undefined> = [];
-  for (const task of tasks) out.push(await summarizeFile(analyzer, task.file, task.settings));
-  return out;
+/**
+ * Summary tasks: every Python file of the project root (walked with the same rules, problems not
+ * reported: they are not part of this scan) plus the scanned files outside it.
+ */
+async function projectTasks(root: string, scanned: readonly PoolTask[], resolver: SettingsResolver): Promise<PoolTask[]> {
+  const byFile = new Map<string, PoolTask>();
+  for await (const file of walkPythonFiles([root], { base: root, isExcluded: resolver.isExcluded })) {
+    const cfg = resolver.forFile(file);
+    if (!cfg.broken) byFile.set(file, { file, settings: cfg.settings });
+  }
+  for (const t of scanned) if (!byFile.has(t.file)) byFile.set(t.file, t);
+  return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-async function analyzeHere(tasks: readonly PoolTask[], workspace: WorkspaceIndex | undefined, onDone: () => void): Promise<FileOutcome[]> {
-  if (tasks.length === 0) return [];
-  const analyzer = await Analyzer.create();
-  const outcomes: FileOutcome[] = [];
-  for (const task of tasks) {
-    outcomes.push(await analyzeFile(analyzer, task.file, task.settings, workspace, task.fixes !== false));
-    onDone();
+/** The two passes: summaries for the cross-file index, then analysis with it. */
+async function analyzeAll(
+  pool: AnalysisPool,
+  indexTasks: readonly PoolTask[],
+  tasks: readonly PoolTask[],
+  roots: string[],
+  progressTo: NodeJS.WriteStream | undefined,
+): Promise<{ outcomes: FileOutcome[]; indexData: Array<[string, ModuleSummary]> }> {
+  const summaries = await pool.summarize(indexTasks);
+  const indexData: Array<[string, ModuleSummary]> = [];
+  indexTasks.forEach((t, i) => {
+    const s = summaries[i];
+    if (s) indexData.push([t.file, s]);
+  });
+  // Analyses depend on the whole index (key schemas and auth functions are looked up across it).
+  const hash = createHash('sha256').update(JSON.stringify([roots, indexData])).digest('hex');
+  pool.setIndex({ roots, summaries: indexData, hash });
+  const progress: Progress = progressTo ? createProgress(tasks.length, progressTo) : NO_PROGRESS;
+  try {
+    return { outcomes: await pool.analyze(tasks, () => progress.tick()), indexData };
+  } finally {
+    progress.done();
   }
-  return outcomes;
 }
 
 export function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void {
@@ -189,6 +232,11 @@ export function writeReport(report: ScanReport, args: ScanArgs, io: CliIo): void
     }
     io.stderr.write(`${args.format} report written to ${args.output}: ${report.findings.length} findings in ${report.files} files${report.errors.length ? `, ${report.errors.length} files not analysed` : ''}\n`);
   } else {
-    io.stdout.write(body);
+    try {
+      io.stdout.write(body);
+    } catch (e) {
+      // A redirect to a full disk fails synchronously (ENOSPC): a clear message, not a stack.
+      throw new UsageError(`cannot write the report to standard output: ${(e as Error).message}`, false);
+    }
   }
 }

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import type { DynamoGuardSettings } from '../protocol';
 import { compileExclude, type ExcludeMatcher } from '../analysis/files';
-import { ConfigError, RULES, findPyproject, loadConfig, settingsForFile } from '../analysis';
+import { ConfigError, DEFAULT_SETTINGS, RULES, findPyproject, loadConfig, settingsForFile } from '../analysis';
 import { UsageError } from './errors';
 
 export interface EffectiveConfig {
@@ -13,6 +13,11 @@ export interface EffectiveConfig {
   /** Directory the `exclude` globs are relative to: the pyproject's, else the current directory. */
   base: string;
   exclude: ExcludeMatcher | undefined;
+  /**
+   * Set when this directory's pyproject.toml is broken: its files are not analysed (their
+   * configuration is unknown) and the scan reports the problem, but other projects still run.
+   */
+  broken?: { file: string; message: string; error: ConfigError };
 }
 
 /** A code or prefix names at least one rule ("DG1" names DG1xx; "ALL" everything). */
@@ -64,7 +69,7 @@ export class SettingsResolver {
     const file = findPyproject(dir);
     found = this.byFile.get(file ?? '');
     if (!found) {
-      found = this.load(dir, file);
+      found = this.loadOrMarkBroken(dir, file);
       this.byFile.set(file ?? '', found);
     }
     this.byDir.set(dir, found);
@@ -81,11 +86,27 @@ export class SettingsResolver {
   /** The walker's per-directory exclusion: each pyproject's globs, relative to that pyproject. */
   isExcluded = (absPath: string, _isDirectory: boolean): boolean => {
     const cfg = this.forDir(path.dirname(absPath));
-    if (!cfg.exclude) return false;
+    if (!cfg.exclude || cfg.broken) return false;
     const rel = path.relative(cfg.base, absPath).split(path.sep).join('/');
     if (!rel || rel === '..' || rel.startsWith('../')) return false;
     return cfg.exclude(rel);
   };
+
+  /** Every pyproject.toml found broken during the walk, for the report. */
+  readonly brokenConfigs = new Map<string, string>();
+
+  private loadOrMarkBroken(dir: string, file: string | undefined): EffectiveConfig {
+    try {
+      return this.load(dir, file);
+    } catch (e) {
+      if (!(e instanceof ConfigError) || file === undefined) throw e;
+      const first = e.issues[0];
+      const at = first?.range ? `:${first.range.start.line + 1}:${first.range.start.character + 1}` : '';
+      const message = first ? `${e.message}${at}: ${first.message}` : e.message;
+      this.brokenConfigs.set(file, message);
+      return { settings: DEFAULT_SETTINGS, base: path.dirname(file), exclude: undefined, broken: { file, message, error: e } };
+    }
+  }
 
   private load(dir: string, file: string | undefined): EffectiveConfig {
     const source = file ? loadConfig(dir, { explicitFile: file }) : loadConfig(dir);

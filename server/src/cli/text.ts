@@ -26,10 +26,22 @@ export function pickColors(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return stream.isTTY ? ANSI : PLAIN;
 }
 
+/**
+ * A path as one line of text: control characters (a newline in a file name would start a fake
+ * finding line) and backslashes are escaped the way Git quotes unusual paths.
+ */
+export function displayPath(p: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f\\]/.test(p) ? p.replace(/[\x00-\x1f\x7f\\]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : p;
+}
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+
 export function toText(report: ScanReport, colors: Colors = PLAIN): string {
   const out: string[] = [];
-  for (const { path, finding } of report.findings) {
-    const pos = `${path}:${finding.range.start.line + 1}:${finding.range.start.character + 1}:`;
+  for (const { path: raw, finding } of report.findings) {
+    const path = displayPath(raw);
+    const cell = finding.cell !== undefined ? `cell ${finding.cell + 1}:` : '';
+    const pos = `${path}:${cell}${finding.range.start.line + 1}:${finding.range.start.character + 1}:`;
     out.push(`${colors.bold(pos)} ${colors.severity(finding.severity, finding.rule)} ${colors.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}`);
   }
   out.push(summaryLine(report, colors));
@@ -45,5 +57,5 @@ export function summaryLine(report: ScanReport, colors: Colors = PLAIN): string 
 
 /** `path: error: message`, for stderr. */
 export function errorLines(errors: readonly ReportedError[], colors: Colors = PLAIN): string {
-  return errors.map((e) => `${colors.bold(`${e.path}:`)} ${colors.severity('error', 'error:')} ${e.message}\n`).join('');
+  return errors.map((e) => `${colors.bold(`${displayPath(e.path)}:`)} ${colors.severity('error', 'error:')} ${e.message}\n`).join('');
 }

@@ -32,7 +32,7 @@ Options:
       --exit-zero               exit 0 even when there are findings
       --no-progress             no progress bar (it is only shown for text output on a
                                 terminal, and never when CI is set)
-  -j, --jobs N                  analyse with N worker threads (default: 1 under 200 files,
+  -j, --jobs N                  analyse in N processes (default: 1 under 200 files,
                                 else up to 4); the report is identical whatever N is
       --fix                     apply every safe fix in place (several passes, as the editor's
                                 "Fix all"), then report what is left
@@ -46,13 +46,16 @@ Options:
       --baseline FILE           report only findings absent from FILE (matched by rule, path
                                 and a fingerprint of the code, not by line number)
       --write-baseline FILE     write every current finding to FILE (exit 0) for --baseline
+      --no-cache                do not read or write the content-hash cache
+      --cache-dir DIR           cache directory (default: .dynamo-guard-cache in the project root)
   -h, --help                    print this help
 
 Exit status:
   0  no findings (or --exit-zero)
   1  findings
   2  usage or configuration error (bad option, unknown rule code, invalid pyproject.toml:
-     each mistake is printed as file:line:col: message)
+     each mistake is printed as file:line:col: message), or a file whose analysis failed
+     (a bug, or over the time or memory budget)
 
 Files that cannot be analysed (unreadable, binary, not UTF-8, over max-file-size-kb) are
 reported as errors (stderr in text output, "errors" in json) and skipped; on their own they do

@@ -1,28 +1,50 @@
-// Worker-thread entry for `scan --jobs N`: one Analyzer (one tree-sitter parser) per worker,
-// fed one file at a time by the pool so the main thread keeps the order and the load balanced.
+// Child-process entry for `scan`: one Analyzer (one tree-sitter parser) per process, fed one file
+// at a time by the pool so the parent keeps the order and the load balanced, and survives this
+// process dying.
 
-import { parentPort } from 'worker_threads';
+import * as path from 'path';
 import { Analyzer, InMemoryWorkspaceIndex } from '../analysis';
 import { analyzeFile, summarizeFile } from './analyzeFile';
 import type { WorkerIndexMessage, WorkerReply, WorkerTask } from './pool';
 
 let analyzer: Promise<Analyzer> | undefined;
 let workspace: InMemoryWorkspaceIndex | undefined;
+let indexHash = '';
 
-parentPort?.on('message', (msg: WorkerTask | WorkerIndexMessage) => {
+/**
+ * Test hooks (never set in normal use): the file whose base name DYNAMO_GUARD_TEST_FATAL names
+ * aborts this process the way a V8 fatal error does; DYNAMO_GUARD_TEST_HANG's loops forever.
+ */
+function testHooks(file: string): void {
+  const base = path.basename(file);
+  if (process.env['DYNAMO_GUARD_TEST_FATAL'] === base) {
+    process.stderr.write('FATAL ERROR: simulated by DYNAMO_GUARD_TEST_FATAL\n');
+    process.abort();
+  }
+  if (process.env['DYNAMO_GUARD_TEST_HANG'] === base) for (;;);
+}
+
+const send = (reply: WorkerReply) => process.send!(reply);
+
+process.on('message', (msg: WorkerTask | WorkerIndexMessage) => {
   if ('index' in msg) {
     // The cross-file index of the first pass, rebuilt here because it cannot be cloned.
     workspace = new InMemoryWorkspaceIndex(msg.index.roots);
     for (const [file, summary] of msg.index.summaries) workspace.set(file, summary);
+    indexHash = msg.index.hash;
     return;
   }
   const task = msg;
   analyzer ??= Analyzer.create();
-  const work = task.kind === 'summary'
-    ? analyzer.then((a) => summarizeFile(a, task.file, task.settings)).then((summary): WorkerReply => ({ id: task.id, summary }))
-    : analyzer.then((a) => analyzeFile(a, task.file, task.settings, workspace, task.fixes !== false)).then((outcome): WorkerReply => ({ id: task.id, outcome }));
-  void work.then(
-    (reply) => parentPort!.postMessage(reply),
-    (e: unknown) => parentPort!.postMessage({ id: task.id, fatal: String((e as Error)?.stack ?? e) } satisfies WorkerReply),
-  );
+  const work = analyzer.then(async (a): Promise<WorkerReply> => {
+    testHooks(task.file);
+    const config = task.cacheDir ? { dir: task.cacheDir } : undefined;
+    return task.kind === 'summary'
+      ? { id: task.id, summary: await summarizeFile(a, task.file, task.settings, config) }
+      : { id: task.id, outcome: await analyzeFile(a, task.file, task.settings, workspace, task.fixes !== false, config ? { config, indexHash } : undefined) };
+  });
+  void work.then(send, (e: unknown) => send({ id: task.id, fatal: String((e as Error)?.stack ?? e) }));
 });
+
+// The parent going away (Ctrl-C, a crash) must not leave this process behind.
+process.on('disconnect', () => process.exit(0));

@@ -15,6 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { codeServerVersion, installExtension, startCodeServer, tail, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { CHROMIUM_BIN, CODE_SERVER_BIN, KEEP_TEMP, log, OUTPUT_DIR, REPO_ROOT, requireFile, VSIX, WATCHDOG_MS } from './env';
 import { COMMAND_STEPS } from './commandSteps';
+import { CONFIG_STEPS } from './configSteps';
 import { STEPS as MAIN_STEPS, type StepContext } from './steps';
 import { Workbench } from './workbench';
 import { createWorkspace } from './workspace';
@@ -31,7 +32,7 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
-const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
+const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS, ...CONFIG_STEPS];
 /** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
 const DOCS_IMAGES: Array<[string, string]> = [
   ['-quick-fix-menu.png', path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png')],

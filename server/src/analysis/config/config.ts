@@ -30,12 +30,13 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   ],
   ownerAttributes: [
     'owner*', 'user_id', 'tenant*', 'role*', 'is_admin', 'admin', 'permissions', 'scopes',
-    'groups', 'verified', 'balance', 'credits', 'plan',
+    'groups', 'verified', 'balance', 'credits', 'plan', '*_role', 'auth_level', 'authlevel', 'access_level',
   ],
   sensitiveAttributes: [
     'password*', '*hash*', '*secret*', '*token*', 'api_key', 'ssn', 'card*', 'cvv', 'mfa*', 'private*',
   ],
   publicFields: [],
+  publicRoutes: [],
   maxFileSizeKb: 1024,
   // ruff-vscode's default: what the user set in the editor wins over the project file (only
   // settings the user actually set: the VS Code client sends no defaults).
@@ -99,6 +100,8 @@ export function checkPyprojectText(text: string): { values: Partial<DynamoGuardS
   return { values, issues: [...read.issues, ...issues], broken: read.broken };
 }
 
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 /**
  * Settings for files under `dir`: defaults, then the editor's and the project file's in the
  * order `preference` says (editorFirst: the editor's win; filesystemFirst: pyproject.toml wins;
@@ -125,8 +128,13 @@ export function loadConfig(
   if (!file) return { settings: editorOnly, warnings, issues: [] };
   let text: string;
   try {
+    // A FIFO would block the read forever and a device (/dev/zero) never ends: regular files only.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new ConfigError('not a regular file', file);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`, file);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   const checked = checkPyprojectText(text);

@@ -159,7 +159,9 @@ export function findPyproject(dir: string, stopAt?: string): string | undefined 
   for (;;) {
     const candidate = path.join(cur, 'pyproject.toml');
     try {
-      if (fs.statSync(candidate).isFile()) {
+      // Regular files of sane size only: a FIFO would block, a link to /dev/zero never ends.
+      const stat = fs.statSync(candidate);
+      if (stat.isFile() && stat.size <= 4 * 1024 * 1024) {
         const text = fs.readFileSync(candidate, 'utf8');
         if (mentionsUs(text)) {
           const read = readPyprojectText(text);

@@ -81,8 +81,17 @@ export function resolverFor(names: DictState): NameResolver {
 }
 
 /** Parse and validate one complete expression. */
+const MAX_EXPRESSION_BYTES = 4096;
+
 export function analyzeExpression(spec: ExprSpec, resolve: NameResolver, keySchema?: readonly string[]): ExprAnalysis {
   if (spec.holes?.length) return scanPartial(spec);
+  // DynamoDB rejects any expression over 4 KB; checking only that keeps every later step
+  // (parser, validator, which recurse over the tree) bounded however long the literal is.
+  const bytes = spec.text.length > MAX_EXPRESSION_BYTES / 3 ? new TextEncoder().encode(spec.text).length : 0;
+  if (bytes > MAX_EXPRESSION_BYTES) {
+    const message = `The expression is ${bytes} bytes long: DynamoDB rejects expressions over 4 KB`;
+    return { spec, complete: false, errors: [{ code: 'syntax', message, start: 0, end: spec.text.length }], names: [], placeholders: [] };
+  }
   let result: ParseResult<ParsedRoot>;
   const errors: ExprError[] = [];
   switch (spec.kind) {
@@ -150,6 +159,8 @@ function scanPartial(spec: ExprSpec): ExprAnalysis {
   return { spec, complete: false, errors: [], names, placeholders };
 }
 
+const MAX_ISSUES_PER_REQUEST = 50;
+
 /** Everything DynamoDB would reject in this request, as rule issues. */
 export function checkRequest(req: RequestSpec): { issues: Issue[]; analyses: ExprAnalysis[] } {
   const resolve = resolverFor(req.names);
@@ -168,6 +179,8 @@ export function checkRequest(req: RequestSpec): { issues: Issue[]; analyses: Exp
 
   schemaIssues(req, analyses, resolve, issues);
   placeholderIssues(req, analyses, issues);
+  // One request rarely has more than a handful; a generated one can have one per string part.
+  if (issues.length > MAX_ISSUES_PER_REQUEST) issues.length = MAX_ISSUES_PER_REQUEST;
   return { issues, analyses };
 }
 

@@ -19,6 +19,8 @@ export interface ParseResult<T> {
 
 class SyntaxFailure extends Error {}
 
+const MAX_NESTING = 200;
+
 const COMPARATORS: ReadonlySet<TokenKind> = new Set(['=', '<>', '<', '<=', '>', '>=']);
 
 function describe(tok: Token): string {
@@ -51,6 +53,20 @@ class Parser {
   isKw(tok: Token, word?: string): boolean {
     if (!isKeyword(tok, this.keywords, this.text)) return false;
     return word === undefined || tok.text.toUpperCase() === word;
+  }
+
+  /**
+   * Nesting so far (parentheses, function calls, NOT). Bounded so a hostile `((((...` string
+   * cannot overflow the stack; DynamoDB's own 4 KB expression limit makes deeper nesting moot.
+   */
+  private depth = 0;
+
+  /** Enter one nesting level, or give up with a syntax error past MAX_NESTING. */
+  nest(tok: Token): void {
+    if (++this.depth <= MAX_NESTING) return;
+    const message = `Syntax error at ${describe(tok)}: nested more than ${MAX_NESTING} levels deep`;
+    this.errors.push({ code: 'syntax', message, ...this.anchor(tok) });
+    throw new SyntaxFailure(message);
   }
 
   /** Record a syntax error at `tok` (the end of the text for eof) and abandon the parse. */
@@ -136,6 +152,7 @@ class Parser {
 
   functionCall(arg: () => ExprNode): FunctionNode {
     const nameTok = this.next();
+    this.nest(nameTok);
     this.expect('(', '"("');
     const args: ExprNode[] = [arg()];
     while (this.peek().kind === ',') {
@@ -143,6 +160,7 @@ class Parser {
       args.push(arg());
     }
     const close = this.expect(')', '"," or ")"');
+    this.depth--;
     return { type: 'function', name: nameTok.text, nameSpan: { start: nameTok.start, end: nameTok.end }, args, start: nameTok.start, end: close.end };
   }
 
@@ -174,8 +192,10 @@ class Parser {
   not(): ExprNode {
     const t = this.peek();
     if (this.isKw(t, 'NOT')) {
+      this.nest(t);
       this.next();
       const arg = this.not();
+      this.depth--;
       return { type: 'not', opSpan: { start: t.start, end: t.end }, arg, start: t.start, end: arg.end };
     }
     return this.comparison();
@@ -221,9 +241,11 @@ class Parser {
     const t = this.peek();
     switch (t.kind) {
       case '(': {
+        this.nest(t);
         this.next();
         const e = inner();
         const close = this.expect(')', '")"');
+        this.depth--;
         return { type: 'paren', inner: e, start: t.start, end: close.end };
       }
       case 'value':

@@ -118,7 +118,8 @@ function isExplicitModel(ctx: ModuleContext, ann: SyntaxNode): boolean {
     const inner = /\[(\w+)\]$/.exec(text)?.[1];
     return !!inner && ctx.structure.classes.has(inner);
   }
-  const name = /(\w+)\]*$/.exec(text)?.[1] ?? '';
+  // The lookbehind makes a long run of word characters cost one pass, not one per position.
+  const name = /(?<!\w)(\w+)\]*$/.exec(text)?.[1] ?? '';
   return ctx.structure.classes.has(name) || /^[A-Z]/.test(name);
 }
 

@@ -289,5 +289,43 @@ export function scanModule(text: string, units: Unit[]): ModuleStructure {
     for (const c of u.classes) classes.set(c.name, c);
     statements.push(...u.statements);
   }
+  breakBaseCycles(text, classes);
   return { text, imports, importNodes, functions, topFunctions, classes, statements, units };
+}
+
+/**
+ * `class Base(Base)` after `class Base` (a redefinition) or two redefinitions naming each other
+ * make the by-name base graph cyclic, and everything that walks bases would recurse forever.
+ * The bases that close a cycle are dropped (in a copy: ClassInfo objects are cached per unit).
+ */
+function breakBaseCycles(text: string, classes: Map<string, ClassInfo>): void {
+  const state = new Map<string, 1 | 2>();
+  const baseNames = (c: ClassInfo) => c.bases.map((b) => (b.type === 'identifier' ? textOf(text, b) : ''));
+  for (const start of classes.keys()) {
+    if (state.has(start)) continue;
+    // Iterative DFS: a chain of thousands of classes cannot overflow the stack.
+    const frame = (name: string) => ({ name, cls: classes.get(name)!, names: baseNames(classes.get(name)!), next: 0 });
+    const stack = [frame(start)];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const { cls, names } = top;
+      if (top.next >= names.length) {
+        state.set(top.name, 2);
+        stack.pop();
+        continue;
+      }
+      const i = top.next++;
+      const base = names[i]!;
+      if (!classes.has(base)) continue;
+      const seen = state.get(base);
+      if (seen === 1) {
+        const current = classes.get(top.name)!;
+        classes.set(top.name, { ...current, bases: current.bases.filter((b) => b !== cls.bases[i]) });
+      } else if (seen === undefined) {
+        state.set(base, 1);
+        stack.push(frame(base));
+      }
+    }
+  }
 }

@@ -45,8 +45,12 @@ function partsFromKeyCondition(call: TableCall): KeyPart[] {
     return kce.value.request ? [{ node: kce.node, value: kce.value, partition: true }] : [];
   }
   const parts: KeyPart[] = [];
-  const re = /(#?[A-Za-z_][\w.]*)\s*=\s*(:[A-Za-z0-9_]+)|begins_with\s*\(\s*(#?[A-Za-z_][\w.]*)\s*,\s*(:[A-Za-z0-9_]+)\s*\)|(#?[A-Za-z_][\w.]*)\s+BETWEEN\s+(:[A-Za-z0-9_]+)|(#?[A-Za-z_][\w.]*)\s*(?:<=|>=|<|>)\s*(:[A-Za-z0-9_]+)/gi;
-  for (let m = re.exec(expr); m; m = re.exec(expr)) {
+  // Names only start at a token boundary (the lookbehinds): without them a long run of name
+  // characters is rescanned from every position, quadratic in the expression's length.
+  const re = /(?<![\w.#])(#?[A-Za-z_][\w.]*)\s*=\s*(:[A-Za-z0-9_]+)|begins_with\s*\(\s*(#?[A-Za-z_][\w.]*)\s*,\s*(:[A-Za-z0-9_]+)\s*\)|(?<![\w.#])(#?[A-Za-z_][\w.]*)\s+BETWEEN\s+(:[A-Za-z0-9_]+)|(?<![\w.#])(#?[A-Za-z_][\w.]*)\s*(?:<=|>=|<|>)\s*(:[A-Za-z0-9_]+)/gi;
+  const upper = /\s+AND\s+(:[A-Za-z0-9_]+)/iy;
+  // A key condition has at most two terms; a few more covers malformed ones without growing.
+  for (let m = re.exec(expr); m && parts.length < 8; m = re.exec(expr)) {
     const name = m[1] ?? m[3] ?? m[5] ?? m[7]!;
     const ph = m[2] ?? m[4] ?? m[6] ?? m[8]!;
     const attr = name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name;
@@ -54,7 +58,8 @@ function partsFromKeyCondition(call: TableCall): KeyPart[] {
     let value = entry ? unwrapTyped(entry.value) : eav && !eav.dict ? eav : EMPTY;
     const op = m[1] !== undefined ? 'eq' : m[3] !== undefined ? 'begins_with' : m[5] !== undefined ? 'between' : 'range';
     // `sk BETWEEN :a AND :b`: the upper bound is chosen as freely as the lower one.
-    const high = op === 'between' ? /^\s+AND\s+(:[A-Za-z0-9_]+)/i.exec(expr.slice(re.lastIndex)) : null;
+    upper.lastIndex = re.lastIndex;
+    const high = op === 'between' ? upper.exec(expr) : null;
     const highEntry = high && eav ? dictGet(eav, high[1]!) : undefined;
     if (highEntry) value = join(value, unwrapTyped(highEntry.value));
     parts.push({ attr, node: entry?.valueNode ?? kce.node, value, partition: parts.length === 0 && m[1] !== undefined, op });

@@ -20,6 +20,14 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * Python (and LSP) end a line at a lone CR too; tree-sitter does not, so a classic-Mac file would
+ * parse as one long line. One code unit for another keeps every offset and position unchanged.
+ */
+export function normalizeLoneCr(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 function pointAfter(start: Point, inserted: string): Point {
   const lastNl = inserted.lastIndexOf('\n');
   if (lastNl === -1) return { row: start.row, column: start.column + inserted.length };
@@ -34,15 +42,17 @@ function pointAfter(start: Point, inserted: string): Point {
  * change are reused (shifted if lines moved) instead of being mirrored again.
  */
 export class PyDocument {
+  text: string;
   private tree: Tree;
   private starts: number[];
   units: Unit[] = [];
   /** Bumped on every change; analysis caches compare it. */
   version = 0;
 
-  constructor(private readonly parser: Parser, public text: string) {
-    this.tree = this.parseOrThrow(text);
-    this.starts = lineStarts(text);
+  constructor(private readonly parser: Parser, text: string) {
+    this.text = normalizeLoneCr(text);
+    this.tree = this.parseOrThrow(this.text);
+    this.starts = lineStarts(this.text);
     this.rebuildUnits(new Map());
   }
 
@@ -85,7 +95,8 @@ export class PyDocument {
     let starts = this.starts;
     // Where each old unit ends up: shifted by edits before it, or dirty when an edit touches it.
     let moved: Array<{ unit: Unit; start: number; end: number } | undefined> = this.units.map((unit) => ({ unit, start: unit.node.start, end: unit.node.end }));
-    for (const change of changes) {
+    for (const raw of changes) {
+      const change = { ...raw, text: normalizeLoneCr(raw.text) };
       if (!change.range) {
         text = change.text;
         starts = lineStarts(text);

@@ -1,6 +1,6 @@
 import { routeAuthorizer } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
-import type { FileFacts, FunctionFacts } from '../model/facts';
+import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
@@ -16,11 +16,48 @@ function usesRequestInput(fnFacts: FunctionFacts): boolean {
 
 export function hasSubject(fnFacts: FunctionFacts): boolean {
   const h = fnFacts.handler!;
-  return !!h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.subjectReads.length > 0 || fnFacts.guardCalls.length > 0;
+  if (h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.guardCalls.length > 0) return true;
+  // Reading the identity (`g.user`, `session[...]`, claims) counts anywhere in the body; an auth
+  // check call (`auth_is_valid(event)`, `get_jwt_identity()`) counts for the calls it dominates,
+  // not for a branch that runs before it.
+  if (fnFacts.subjectReads.some((s) => s.node.type !== 'call')) return true;
+  return fnFacts.subjectReads.length > 0 && fnFacts.calls.every((c) => c.verified.has(AUTHENTICATED) || c.postChecked || !callUsesRequest(c));
 }
+
+function callUsesRequest(c: FunctionFacts['calls'][number]): boolean {
+  return c.keys.some((k) => k.value.request?.length) ||
+    [...c.kwargs.values()].some((k) => k.value.request?.length || k.value.payload) ||
+    c.args.some((a) => a.value.request?.length);
+}
+
+// Per-file answers shared by every handler's fix: recomputing them per finding made a file with
+// thousands of handlers quadratic.
+const decoratorOf = new WeakMap<FileFacts, { best: string | undefined }>();
+const authorizersOf = new WeakMap<FileFacts, string[]>();
 
 /** The auth decorator other handlers of the file use (`@login_required`, `@jwt_required()`). */
 function fileAuthDecorator(facts: FileFacts): string | undefined {
+  let memo = decoratorOf.get(facts);
+  if (!memo) decoratorOf.set(facts, (memo = { best: countAuthDecorators(facts) }));
+  return memo.best;
+}
+
+/** Distinct Chalice `authorizer=` values of the file's routes, in order. */
+function fileAuthorizers(facts: FileFacts): string[] {
+  let memo = authorizersOf.get(facts);
+  if (memo) return memo;
+  const seen = new Set<string>();
+  for (const f of facts.handlers) {
+    const route = f.handler?.route;
+    if (!route || route.type !== 'call') continue;
+    const arg = field(route, 'arguments')?.children.find((c) => c.type === 'keyword_argument' && textOf(facts.text, field(c, 'name')!) === 'authorizer');
+    if (arg) seen.add(textOf(facts.text, field(arg, 'value')!));
+  }
+  authorizersOf.set(facts, (memo = [...seen]));
+  return memo;
+}
+
+function countAuthDecorators(facts: FileFacts): string | undefined {
   const counts = new Map<string, number>();
   for (const f of facts.handlers) {
     for (const d of f.fn.decorators) {
@@ -75,14 +112,9 @@ function fix(facts: FileFacts, fnFacts: FunctionFacts): Fix | undefined {
   }
   if (h.framework === 'chalice' && h.route?.type === 'call') {
     // Reuse an authorizer another route of the file already uses.
-    for (const f of facts.handlers) {
-      const route = f.handler?.route;
-      if (!route || route.type !== 'call') continue;
-      const arg = field(route, 'arguments')?.children.find((c) => c.type === 'keyword_argument' && textOf(facts.text, field(c, 'name')!) === 'authorizer');
-      if (arg) {
-        const e = b.addKeywordArgument(h.route, 'authorizer', textOf(facts.text, field(arg, 'value')!));
-        if (e) return { title: 'Require authentication: add the authorizer used by the other routes', edits: [e], isPreferred: true, safe: true };
-      }
+    for (const value of fileAuthorizers(facts)) {
+      const e = b.addKeywordArgument(h.route, 'authorizer', value);
+      if (e) return { title: 'Require authentication: add the authorizer used by the other routes', edits: [e], isPreferred: true, safe: true };
     }
   }
   return undefined;

@@ -31,12 +31,14 @@ function loggerName(facts: FileFacts): string | undefined {
 }
 
 /** `import logging` in sorted position among the top-level `import x` lines (stdlib first, as isort would). */
-function importLogging(facts: FileFacts): TextEdit {
+function importLogging(facts: FileFacts, b: EditBuilder): TextEdit {
   const top = facts.module.importNodes.filter((n) => n.startCol === 0 && n.parent === null);
   const plain = top.filter((n) => n.type === 'import_statement');
   const after = plain.find((n) => textOf(facts.text, n).slice(7) > 'logging') ?? (plain.length ? undefined : top[0]);
   if (after) return insertAt(after.startRow, 0, 'import logging\n');
-  return insertAt(plain[plain.length - 1]!.endRow + 1, 0, 'import logging\n');
+  const last = plain[plain.length - 1];
+  // Every import nested (in `try:`, under `if TYPE_CHECKING`): a new line after the docstring.
+  return last ? insertAt(last.endRow + 1, 0, 'import logging\n') : b.insertTopLevelLines(['import logging']);
 }
 
 export function disclosureFix(facts: FileFacts, fn: FunctionInfo, stmt: SyntaxNode, expr: SyntaxNode, anchors: SyntaxNode[], errParam?: string): Fix | undefined {
@@ -52,7 +54,7 @@ export function disclosureFix(facts: FileFacts, fn: FunctionInfo, stmt: SyntaxNo
     const log = b.insertLinesBefore(stmt, [call]);
     if (!log) return undefined;
     edits.push(log);
-    if (!logger && !facts.module.imports.has('logging')) edits.push(importLogging(facts));
+    if (!logger && !facts.module.imports.has('logging')) edits.push(importLogging(facts, b));
   }
   return { title: `Return "${message}" and log the exception`, edits: mergeInsertions(edits), isPreferred: true, safe: true };
 }

@@ -31,6 +31,7 @@ const UPPER = /^[A-Z][A-Z0-9_]*$/;
 const STR_METHODS = /^(strip|lstrip|rstrip|lower|upper|title|casefold|replace)$/;
 const PASS_ITER = /^(sorted|list|tuple|set|frozenset|reversed)$/;
 const DEFS = new Set(['function_definition', 'class_definition', 'lambda']);
+const MAX_DEPTH = 200;
 const CONTAINERS = new Set(['tuple', 'list', 'expression_list', 'parenthesized_expression']);
 
 /** Call arguments; `f(x for x in y)` has the generator itself as its argument list. */
@@ -45,6 +46,7 @@ export class StringBuilds {
   private readonly memo = new Map<string, Build>();
   private readonly keysMemo = new Map<string, boolean>();
   private readonly busy = new Set<string>();
+  private depth = 0;
 
   constructor(private readonly text: string, private readonly fn: FunctionInfo, private readonly globals: Map<string, Value>) {}
 
@@ -53,6 +55,18 @@ export class StringBuilds {
   }
 
   analyze(node: SyntaxNode, scope: Map<string, Build> = new Map()): Build {
+    // Bounded recursion: `"a" + "a" + ...` nests one binary_operator per term. Deeper than any
+    // hand-written expression counts as not constant, which errs towards reporting.
+    if (this.depth >= MAX_DEPTH) return OPAQUE;
+    this.depth++;
+    try {
+      return this.analyzeNode(node, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private analyzeNode(node: SyntaxNode, scope: Map<string, Build>): Build {
     switch (node.type) {
       case 'string': {
         const parts = node.children.filter((c) => c.type === 'interpolation');
