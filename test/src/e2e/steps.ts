@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatSyntaxProblems, pythonSyntaxProblems } from '../helpers/pyparse';
-import { log } from './env';
+import { log, WEB_EXTENSION_HOST } from './env';
 import { countPythonFiles, GENERATED_DIR, locate, type Position } from './workspace';
 import { describeMarkers, markers, type Workbench } from './workbench';
 
@@ -313,7 +313,8 @@ export const STEPS: Step[] = [
       }, 10000);
       const serverLine = shown.split('\n').find((l) => l.includes('Server module:'))!.trim();
       // The extension runs from the installed .vsix, not from the repository.
-      assert.ok(serverLine.includes(path.join(extensionDir, 'dist', 'server.js')), `expected the installed server: ${serverLine}`);
+      const server = WEB_EXTENSION_HOST ? path.join(extensionDir, 'dist', 'browser', 'server.js') : path.join(extensionDir, 'dist', 'server.js');
+      assert.ok(serverLine.includes(server), `expected the installed server: ${serverLine}`);
       log(`  output channels: ${JSON.stringify(channels.filter((c) => !c.startsWith('─')))}; DynamoGuard shows "${serverLine}"`);
       await wb.screenshot('output-channel');
     },
