@@ -36,6 +36,7 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
     'password*', '*hash*', '*secret*', '*token*', 'api_key', 'ssn', 'card*', 'cvv', 'mfa*', 'private*',
   ],
   publicFields: [],
+  publicRoutes: [],
   maxFileSizeKb: 1024,
   // ruff-vscode's default: what the user set in the editor wins over the project file (only
   // settings the user actually set: the VS Code client sends no defaults).
