@@ -11,12 +11,16 @@ import { Names, type BrowserInitializationOptions, type WorkspaceFileContent } f
 import { code2Protocol, protocol2Code } from './browserUris';
 import { CLIENT_ID, CLIENT_NAME, ClientSession, type ClientHooks } from './session';
 
-/** The worker constructor of the web extension host (the client's tsconfig has no DOM types). */
+// The web extension host's globals (the client's tsconfig has no DOM types).
 declare const Worker: new (url: string, options?: { name?: string }) => unknown;
+declare const Blob: new (parts: Uint8Array[], options?: { type?: string }) => object;
+declare const URL: { createObjectURL(blob: object): string };
+declare function btoa(binary: string): string;
 
 /** Bounds on what is copied into the worker: enough for a service, never a whole monorepo. */
 const MAX_FILES = 5000;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
+const READ_BATCH = 16;
 const FILES = '**/{*.py,pyproject.toml,.gitignore}';
 const SKIPPED = '**/{.git,.venv,venv,node_modules,site-packages,__pycache__}/**';
 
@@ -30,7 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     create: (output, hooks) => createClient(context, output, hooks),
   });
   session.registerCommands(() => scanUnavailable);
-  await session.start();
+  // Not awaited: reading the workspace goes through VS Code's search and file system, which may
+  // wait for extension activation to finish.
+  void session.start();
 }
 
 export function deactivate(): Promise<void> | undefined {
@@ -38,13 +44,13 @@ export function deactivate(): Promise<void> | undefined {
 }
 
 async function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, hooks: ClientHooks): Promise<LanguageClient> {
-  const dist = (...parts: string[]) => vscode.Uri.joinPath(context.extensionUri, 'dist', ...parts).toString(true);
+  const dist = (...parts: string[]) => vscode.Uri.joinPath(context.extensionUri, 'dist', ...parts);
   const files = await readWorkspaceFiles(output);
   const initializationOptions: BrowserInitializationOptions = {
     assets: {
-      'tree-sitter.wasm': dist('tree-sitter.wasm'),
-      'tree-sitter-python.wasm': dist('tree-sitter-python.wasm'),
-      ruleDocs: dist('docs', 'rules'),
+      'tree-sitter.wasm': await browserUrl(dist('tree-sitter.wasm'), 'application/wasm'),
+      'tree-sitter-python.wasm': await browserUrl(dist('tree-sitter-python.wasm'), 'application/wasm'),
+      ruleDocs: dist('docs', 'rules').toString(true),
     },
     files,
   };
@@ -58,8 +64,25 @@ async function createClient(context: vscode.ExtensionContext, output: vscode.Out
     outputChannel: output,
     ...hooks,
   };
-  const worker = new Worker(dist('browser', 'server.js'), { name: 'DynamoGuard language server' });
+  output.appendLine(`Server module: ${dist('browser', 'server.js').toString(true)} (in a web worker)`);
+  const worker = new Worker(await browserUrl(dist('browser', 'server.js'), 'text/javascript'), { name: 'DynamoGuard language server' });
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, clientOptions, worker as ConstructorParameters<typeof LanguageClient>[3]);
+}
+
+/**
+ * A URL the worker can load. vscode.dev serves the extension over https; an extension installed on
+ * a remote (code-server, tunnels) has vscode-remote: URIs, which neither `new Worker` nor `fetch`
+ * accept, so its bytes are read through VS Code: the server script becomes a blob: URL, the wasm
+ * files data: URLs that the worker decodes itself (its content security policy may forbid loading
+ * blob: and data: URLs).
+ */
+async function browserUrl(uri: vscode.Uri, type: 'text/javascript' | 'application/wasm'): Promise<string> {
+  if (uri.scheme === 'https' || uri.scheme === 'http') return uri.toString(true);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (type === 'text/javascript') return URL.createObjectURL(new Blob([bytes], { type }));
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${type};base64,${btoa(binary)}`;
 }
 
 /** The workspace's Python and pyproject.toml files, as far as the file system provider lets us. */
@@ -79,14 +102,21 @@ async function readWorkspaceFiles(output: vscode.OutputChannel): Promise<Workspa
   if (uris.length > MAX_FILES) output.appendLine(`The workspace has more than ${MAX_FILES} Python files; the first ${MAX_FILES} are indexed.`);
   const files: WorkspaceFileContent[] = [];
   let bytes = 0;
-  for (const uri of uris.slice(0, MAX_FILES)) {
+  const read = async (uri: vscode.Uri) => {
     try {
-      const content = await vscode.workspace.fs.readFile(uri);
-      if (bytes + content.length > MAX_TOTAL_BYTES) break;
-      bytes += content.length;
-      files.push({ uri: code2Protocol(uri), text: new TextDecoder().decode(content) });
+      return { uri, content: await vscode.workspace.fs.readFile(uri) };
     } catch (error) {
       output.appendLine(`Cannot read ${uri.toString(true)}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+  // A few reads in flight at a time: each is a round trip to the file system provider.
+  const wanted = uris.slice(0, MAX_FILES);
+  for (let i = 0; i < wanted.length && bytes <= MAX_TOTAL_BYTES; i += READ_BATCH) {
+    for (const file of await Promise.all(wanted.slice(i, i + READ_BATCH).map(read))) {
+      if (!file || bytes + file.content.length > MAX_TOTAL_BYTES) continue;
+      bytes += file.content.length;
+      files.push({ uri: code2Protocol(file.uri), text: new TextDecoder().decode(file.content) });
     }
   }
   scanUnavailable = files.some((f) => f.uri.endsWith('.py')) ? undefined : 'no Python file could be read from this workspace; DynamoGuard analyses the Python files you open.';

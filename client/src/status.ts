@@ -40,7 +40,8 @@ export class StatusItem implements vscode.Disposable {
         else if (this.state !== 'error') this.setState('stopped');
       }),
       client.onNotification(statusNotification, (params) => {
-        this.byUri.set(params.uri, params);
+        // The editor's spelling of the URI (the web client maps non-file URIs for the server).
+        this.byUri.set(client.protocol2CodeConverter.asUri(params.uri).toString(), params);
         this.render();
       }),
     ];

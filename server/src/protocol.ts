@@ -28,6 +28,8 @@ export interface DynamoGuardSettings {
   ownerAttributes: string[];
   sensitiveAttributes: string[];
   publicFields: string[];
+  /** Route path or function name globs that are public by design (no DG101/DG102 lookups). */
+  publicRoutes: string[];
   maxFileSizeKb: number;
   configurationPreference: ConfigurationPreference;
   disableComment: DisableCommentStyle;

@@ -12,6 +12,7 @@ import { InfraDiagnostics, isInfraUri } from './lsp/infraDiagnostics';
 import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
+import { NotebookSync } from './lsp/notebooks';
 import { ProjectFiles } from './lsp/projectFiles';
 import { SETTINGS_SECTION, SettingsStore } from './lsp/settings';
 import { WorkspaceIndexer } from './lsp/workspaceIndex';
@@ -27,6 +28,7 @@ interface Services {
   engine: DiagnosticsEngine;
   scanner: WorkspaceScanner;
   codeActions: CodeActionContext;
+  notebooks: NotebookSync;
   config: ConfigDiagnostics;
   infra: InfraDiagnostics;
 }
@@ -66,9 +68,11 @@ connection.onInitialize(async (params) => {
   index.onDidChange(() => void engine.onWorkspaceChanged());
   const scanner = new WorkspaceScanner({ connection, analyzer, documents, settings, folders, engine, files, index, pull: features.pullDiagnostics });
   const codeActions = { analyzer, engine, documents, console: connection.console, workspace: index, documentChanges: features.documentChanges };
+  const notebooks = new NotebookSync(connection, documents, engine, codeActions);
+  notebooks.listen();
   const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
   settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions, config, infra: new InfraDiagnostics(connection, analyzer) };
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, notebooks, config, infra: new InfraDiagnostics(connection, analyzer) };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -166,6 +170,7 @@ connection.languages.diagnostics.on(lifecycle.request('textDocument/diagnostic',
 
 connection.onCodeAction(lifecycle.request('textDocument/codeAction', async (params) => {
   if (!services) return [];
+  if (services.notebooks.isCell(params.textDocument.uri)) return services.notebooks.provideCodeActions(params);
   // DG601's statement replacement in infrastructure files comes from the infra diagnostics.
   if (isPyprojectUri(params.textDocument.uri)) return services.config.codeActions(params);
   const infra = isInfraUri(params.textDocument.uri) ? services.infra.codeActions(params) : [];

@@ -2,19 +2,21 @@
 -- config block of docs/editors.md) has been loaded and notes.py opened:
 --   1. DynamoGuard's diagnostics arrive, with the severity the settings ask for (so the settings
 --      reached the server: on 0.7 through init_options, later through workspace/configuration);
---   2. the "Insert a 403 guard" quick fix is picked from vim.lsp.buf.code_action() and applied,
+--   2. DG101's quick fix (the 403 guard, or the owner check of the fetched item) is picked from
+--      vim.lsp.buf.code_action() and applied,
 --      the file is written and DG101 goes away;
 --   3. "Show documentation for DG201" opens the rule's page in a split (the documented
 --      dynamoGuard.showDocumentation handler), and :DynamoGuardScan (the documented user command)
 --      reports a finding in a file that was never opened;
---   4. a settings change sent as workspace/didChangeConfiguration turns DG201 off.
+--   4. a settings change sent as workspace/didChangeConfiguration turns DG201 off;
+--   5. a misspelled key in pyproject.toml is a diagnostic at the key, fixed by its quick fix.
 -- Everything observed goes to the JSON file $DG_NVIM_RESULT; test/src/nvim/run.ts judges it and
 -- the written file. Any error is recorded there too, and Neovim always quits.
 
 local result = { steps = {} }
 local out = assert(os.getenv('DG_NVIM_RESULT'), 'DG_NVIM_RESULT is not set')
 local TIMEOUT = 30000
--- The title vim.ui.select picks from the code action menu (prefix match).
+-- Titles vim.ui.select may pick from the code action menu (substring match, first listed wins).
 local pick
 
 local function save()
@@ -70,21 +72,28 @@ local function run()
   local guard = has(ours(buf), 'DG101')
   vim.api.nvim_win_set_cursor(0, { guard.lnum + 1, guard.col })
   local offered = {}
-  pick = 'Insert a 403 guard'
+  -- DG101's fix: a 403 guard, or for a read of an owned item the check of the fetched item's owner.
+  pick = { 'Insert a 403 guard', "Check that the fetched item's owner" }
   vim.ui.select = function(items, opts, on_choice)
     local choice
     offered = {}
+    local wanted = type(pick) == 'table' and pick or { pick }
     for _, item in ipairs(items) do
-      local title = opts.format_item and opts.format_item(item) or item[2].title
-      table.insert(offered, title)
-      if not choice and title:find(pick, 1, true) then choice = item end
+      table.insert(offered, opts.format_item and opts.format_item(item) or item[2].title)
     end
+    for _, title in ipairs(wanted) do
+      for i, item in ipairs(items) do
+        if not choice and offered[i]:find(title, 1, true) then choice = item end
+      end
+    end
+    -- Every menu shown, in order: DG101's, DG201's, then pyproject.toml's.
+    result.steps.menus = result.steps.menus or {}
+    table.insert(result.steps.menus, offered)
     on_choice(choice)
   end
   local before = vim.api.nvim_buf_get_changedtick(buf)
   vim.lsp.buf.code_action()
   wait_for('the quick fix to edit the buffer', function() return vim.api.nvim_buf_get_changedtick(buf) ~= before end)
-  result.steps.offered = offered
   vim.cmd('write')
   wait_for('DG101 to go away after the fix', function() return has(ours(buf), 'DG101') == nil end)
   result.steps.fixed = ours(buf)
@@ -119,6 +128,21 @@ local function run()
   client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
   wait_for('DG201 to be turned off by the new settings', function() return has(ours(buf), 'DG201') == nil end)
   result.steps.reconfigured = ours(buf)
+
+  -- pyproject.toml (attached through the documented FileType toml): the misspelled key is a
+  -- diagnostic at the key, and its quick fix corrects the spelling.
+  vim.cmd('edit pyproject.toml')
+  local toml = vim.api.nvim_get_current_buf()
+  wait_for('the unknown-key diagnostic in pyproject.toml', function() return has(ours(toml), 'unknown-key') ~= nil end)
+  local mistake = has(ours(toml), 'unknown-key')
+  result.steps.config = { mistake }
+  vim.api.nvim_win_set_cursor(0, { mistake.lnum + 1, mistake.col })
+  pick = 'Change to "extend-ignore"'
+  local tick = vim.api.nvim_buf_get_changedtick(toml)
+  vim.lsp.buf.code_action()
+  wait_for('the config quick fix to edit pyproject.toml', function() return vim.api.nvim_buf_get_changedtick(toml) ~= tick end)
+  vim.cmd('write')
+  wait_for('the config diagnostic to go away', function() return #ours(toml) == 0 end)
 end
 
 local ok, err = pcall(run)

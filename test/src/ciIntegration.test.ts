@@ -130,7 +130,7 @@ describe('CI integrations', function () {
         assert.ok(!process.env['CI'], 'pre-commit is missing (apt-get install pre-commit)');
         this.skip();
       }
-      const fixable = 'import boto3\n\ntable = boto3.resource("dynamodb").Table("items")\n\n\ndef rename(item_id, name):\n    table.update_item(\n        Key={"id": item_id},\n        UpdateExpression="SET name = :n",\n        ExpressionAttributeValues={":n": name},\n    )\n';
+      const fixable = 'import boto3\n\ntable = boto3.resource("dynamodb").Table("items")\n\n\ndef rename(item_id, name):\n    table.update_item(\n        Key={"id": item_id},\n        UpdateExpression="SET name = :n",\n        ConditionExpression="attribute_exists(id)",\n        ExpressionAttributeValues={":n": name, ":unused": 1},\n    )\n';
       const root = tree({ 'app/api.py': SMOKE_SAMPLE, 'app/clean.py': 'x = 1\n', 'notes.txt': 'not python\n' });
       // The published hooks' entry, with `dynamo-guard` resolved to this checkout (pre-commit's
       // node install would put it on PATH).
@@ -161,7 +161,7 @@ describe('CI integrations', function () {
       const fixed = run();
       assert.strictEqual(fixed.status, 1, 'pre-commit fails a hook that modified files');
       assert.match(fixed.stdout, /files were modified by this hook/);
-      assert.match(fs.readFileSync(path.join(root, 'app', 'api.py'), 'utf8'), /ConditionExpression="attribute_exists\(id\)"/);
+      assert.match(fs.readFileSync(path.join(root, 'app', 'api.py'), 'utf8'), /ExpressionAttributeNames=\{"#name": "name"\}/);
       git('add', '.');
       assert.strictEqual(run().status, 0, 'nothing left to fix');
     });

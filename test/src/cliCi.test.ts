@@ -7,18 +7,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BIN, SMOKE_SAMPLE, makeTree, parseReport, removeTree, runCli, type CliResult } from './helpers/cliTree';
 
-/** Two safe fixes (DG301 condition, DG402 #name), no unsafe one. */
+/** Two safe fixes (DG402 #name, DG403 unused value) in one call, no unsafe one. */
 const FIXABLE = [
   'import boto3',
   '',
   'table = boto3.resource("dynamodb").Table("items")',
   '',
   '',
-  'def rename(item_id, name):',
+  'def rename_item(item_id, name):',
   '    table.update_item(',
   '        Key={"id": item_id},',
   '        UpdateExpression="SET name = :n",',
-  '        ExpressionAttributeValues={":n": name},',
+  '        ConditionExpression="attribute_exists(id)",',
+  '        ExpressionAttributeValues={":n": name, ":unused": 1},',
   '    )',
   '',
 ].join('\n');
@@ -54,7 +55,7 @@ describe('CLI for CI (--fix, --diff, stdin, baseline, github)', function () {
       assert.match(r.stdout, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ /);
       assert.match(r.stdout, /^-        UpdateExpression="SET name = :n",$/m);
       assert.match(r.stdout, /^\+        UpdateExpression="SET #name = :n",$/m);
-      assert.match(r.stdout, /^\+        ConditionExpression="attribute_exists\(id\)",$/m);
+      assert.match(r.stdout, /^\+        ExpressionAttributeValues=\{":n": name\},$/m);
       assert.match(r.stderr, /2 fixes would be applied to 1 files/);
       assert.strictEqual(fs.readFileSync(path.join(root, 'app.py'), 'utf8'), FIXABLE, '--diff must not write');
       const clean = await runCli(['scan', '--diff', 'clean.py'], root);
@@ -65,7 +66,7 @@ describe('CLI for CI (--fix, --diff, stdin, baseline, github)', function () {
     it('--fix applies every safe fix in place (multi-pass), reports what is left, and a second run has nothing to fix', async function () {
       const root = tree({ 'app.py': FIXABLE });
       const before = await runCli(['scan', '--format', 'json', '.'], root);
-      assert.deepStrictEqual(parseReport(before).findings.map((f) => f.rule).sort(), ['DG301', 'DG402']);
+      assert.deepStrictEqual(parseReport(before).findings.map((f) => f.rule).sort(), ['DG402', 'DG403']);
       const r = await runCli(['scan', '--fix', '--format', 'json', '.'], root);
       assert.strictEqual(r.code, 0, r.stderr);
       assert.deepStrictEqual(parseReport(r).findings, []);
@@ -73,7 +74,7 @@ describe('CLI for CI (--fix, --diff, stdin, baseline, github)', function () {
       const fixed = fs.readFileSync(path.join(root, 'app.py'), 'utf8');
       // Both fixes add keyword arguments to the same call: the second needs a second pass.
       assert.match(fixed, /UpdateExpression="SET #name = :n"/);
-      assert.match(fixed, /ConditionExpression="attribute_exists\(id\)"/);
+      assert.ok(!fixed.includes(':unused'), fixed);
       assert.match(fixed, /ExpressionAttributeNames=\{"#name": "name"\}/);
       const again = await runCli(['scan', '--diff', '.'], root);
       assert.strictEqual(again.code, 0, again.stdout);
@@ -125,7 +126,7 @@ describe('CLI for CI (--fix, --diff, stdin, baseline, github)', function () {
       const fix = await runWithInput(['scan', '-', '--stdin-filename', 'app.py', '--fix'], root, FIXABLE);
       assert.strictEqual(fix.code, 0, fix.stderr);
       assert.match(fix.stdout, /^import boto3\n/);
-      assert.match(fix.stdout, /ConditionExpression="attribute_exists\(id\)"/);
+      assert.match(fix.stdout, /ExpressionAttributeNames=\{"#name": "name"\}/);
       assert.match(fix.stderr, /^0 findings/m);
       assert.ok(!fs.existsSync(path.join(root, 'app.py')), 'stdin mode never writes the named file');
       const diff = await runWithInput(['scan', '-', '--stdin-filename', 'app.py', '--diff'], root, FIXABLE);

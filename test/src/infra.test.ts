@@ -198,10 +198,43 @@ describe('infrastructure code (test/fixtures/infra)', function () {
   it('DG301\'s condition fix names the partition key the template declares', function () {
     // An unsaved buffer beside the SAM service: `Key=` lists the sort key first.
     const file = path.join(INFRA_DIR, 'sam', 'src', 'unsaved_probe.py');
-    const text = 'import os\nimport boto3\n\nloans = boto3.resource("dynamodb").Table(os.environ["LOANS_TABLE"])\n\n\ndef renew(loan_id, member):\n    loans.update_item(Key={"loan_id": loan_id, "member_id": member}, UpdateExpression="SET renewed = :t", ExpressionAttributeValues={":t": True})\n';
+    const text = 'import os\nimport boto3\n\nloans = boto3.resource("dynamodb").Table(os.environ["LOANS_TABLE"])\n\n\ndef renew(event, context):\n    loan_id = event["pathParameters"]["loan_id"]\n    member = event["pathParameters"]["member"]\n    loans.update_item(Key={"loan_id": loan_id, "member_id": member}, UpdateExpression="SET renewed = :t", ExpressionAttributeValues={":t": True})\n';
     const f = analyzer.analyzeText(text, { path: file }).findings.find((x) => x.rule === 'DG301');
     assert.ok(f, 'DG301 reported');
     assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(member_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
+  });
+
+  it('DG601 stays silent when a handler calls into another module of the service (not followed)', function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-layer-'));
+    try {
+      fs.mkdirSync(path.join(root, 'src'));
+      fs.writeFileSync(path.join(root, 'template.yaml'), [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Items:',
+        '    Type: AWS::DynamoDB::Table',
+        '    Properties:',
+        '      KeySchema: [{AttributeName: pk, KeyType: HASH}]',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: python3.12',
+        '      CodeUri: src/',
+        '      Handler: app.handler',
+        '      Environment: {Variables: {ITEMS: !Ref Items}}',
+        '      Policies:',
+        '        - Statement: [{Effect: Allow, Action: "dynamodb:*", Resource: "*"}]',
+        '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(root, 'src', 'app.py'), 'from repo import save\n\n\ndef handler(event, context):\n    return save(event["body"])\n');
+      fs.writeFileSync(path.join(root, 'src', 'repo.py'), 'import os\nimport boto3\n\nitems = boto3.resource("dynamodb").Table(os.environ["ITEMS"])\n\n\ndef save(body):\n    items.put_item(Item={"pk": body})\n');
+      const model = readInfra(root);
+      const [a] = analyzeFunctions(model, root, analyzer);
+      assert.match(a!.unresolved.join('\n'), /calls `repo\.save` from another module/);
+      assert.deepStrictEqual(templateFindings([path.join(root, 'src', 'app.py')], analyzer), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('readers turn malformed input into error entries, never exceptions', function () {

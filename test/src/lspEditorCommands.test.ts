@@ -10,7 +10,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { EditorRequests, type DebugInfo, type ExportSarifResult } from '../../server/out/protocol';
 import { runCli } from './helpers/cliTree';
-import { fileUri, LspClient, REPO_ROOT } from './helpers/lspClient';
+import { delay, fileUri, LspClient, REPO_ROOT } from './helpers/lspClient';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const SCHEMA = path.join(REPO_ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -124,7 +124,13 @@ describe('editor commands over LSP (Export SARIF, Show debug info)', function ()
     const client = await start([EXAMPLES]);
     const uri = fileUri(path.join(EXAMPLES, 'fastapi_app', 'main.py'));
     client.open(uri, fs.readFileSync(path.join(EXAMPLES, 'fastapi_app', 'main.py'), 'utf8'));
-    assert.ok((await client.diagnostics(uri)).length > 0);
+    // The first answers may come before the workspace index (which this file's findings need).
+    let found = 0;
+    for (let i = 0; i < 50 && found === 0; i++) {
+      found = (await client.diagnostics(uri)).length;
+      if (found === 0) await delay(200);
+    }
+    assert.ok(found > 0, 'fastapi_app/main.py has findings');
     // Shut down while the background index may still be building (a restart right after start).
     assert.equal(await client.stop(), 0);
     const errors = client.all<{ type: number; message: string }>('window/logMessage').filter((m) => m.type === 1);

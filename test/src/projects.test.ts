@@ -53,8 +53,8 @@ describe('layered fixture projects (test/fixtures/projects, whole project indexe
     const index = new InMemoryWorkspaceIndex([root]);
     const router = files.find((f) => f.rel === 'app/routers/invoices.py')!;
     const result = analyzer.analyzeText(router.text, { path: router.abs, workspace: index });
-    const bola = result.findings.find((f) => f.rule === 'DG101' && f.message.includes('get_item'))!;
-    assert.ok(bola, 'DG101 on the read');
+    const bola = result.findings.find((f) => f.rule === 'DG201' && f.message.includes('get_item'))!;
+    assert.ok(bola, 'DG201 on the read');
     const messages = bola.related.map((r) => r.message);
     assert.ok(messages.some((m) => /which calls `_load` \(\.\.\/services\/invoices\.py:\d+\)/.test(m)), messages.join('\n'));
     assert.ok(messages.some((m) => /which calls `get` \(\.\.\/services\/invoices\.py:\d+\)/.test(m)), messages.join('\n'));

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
@@ -115,7 +114,10 @@ export class Analyzer {
           perLine.set(range.start.line, onLine + 1);
           const template = rule.messages[r.messageId];
           if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          const layer = 'type' in r.node ? layers.get(r.node) : undefined;
+          const message = formatMessage(template, r.data);
+          // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
+          const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
+          const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
           // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
           // file's offsets: only same-file layers keep them.
           const crossFile = !!layer?.via?.some((h) => h.path);
@@ -123,7 +125,7 @@ export class Analyzer {
             rule: code,
             name: rule.meta.name,
             severity,
-            message: formatMessage(template, r.data),
+            message,
             range,
             related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
           }, crossFile ? [] : r.fixes));
@@ -201,9 +203,9 @@ export class Analyzer {
 }
 
 /** Anchors of table calls made inside layers (the handler's call into the layer), by node. */
-function layerAnchors(facts: FileFacts): Map<unknown, TableCall> {
-  const out = new Map<unknown, TableCall>();
-  for (const f of facts.functions) for (const c of f.calls) if (c.via && !out.has(c.methodNode)) out.set(c.methodNode, c);
+function layerAnchors(facts: FileFacts): Map<unknown, TableCall[]> {
+  const out = new Map<unknown, TableCall[]>();
+  for (const f of facts.functions) for (const c of f.calls) if (c.via) out.set(c.methodNode, [...(out.get(c.methodNode) ?? []), c]);
   return out;
 }
 
@@ -212,12 +214,22 @@ function viaRelated(call: TableCall, anchor: Range, file: string | undefined): R
   const hops = call.via ?? [];
   return hops.slice(1).map((h, i) => {
     const last = i === hops.length - 2;
-    const where = h.path ? ` (${(file ? path.relative(path.dirname(file), h.path) : path.basename(h.path)).split(path.sep).join('/')}:${h.node.startRow + 1})` : '';
+    const where = h.path ? ` (${relativeTo(file, h.path)}:${h.node.startRow + 1})` : '';
     return {
       range: h.path ? anchor : nodeRange(h.node),
       message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
     };
   });
+}
+
+/** `target` as seen from the folder of `file`, `/`-separated (no `path` module: the analyzer also runs in a browser). */
+function relativeTo(file: string | undefined, target: string): string {
+  const to = target.replace(/\\/g, '/').split('/');
+  if (!file) return to[to.length - 1]!;
+  const from = file.replace(/\\/g, '/').split('/').slice(0, -1);
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {

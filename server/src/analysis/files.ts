@@ -38,6 +38,8 @@ export interface WalkOptions {
   isExcluded?: (absPath: string, isDirectory: boolean) => boolean;
   /** Problems (unreadable directory, special file) are reported here and the walk goes on. */
   onError?: (absPath: string, message: string) => void;
+  /** Also yield Jupyter notebooks (`*.ipynb`; the CLI scans them cell by cell). */
+  notebooks?: boolean;
 }
 
 /** A compiled `exclude` list; `undefined` when there is nothing to exclude. */
@@ -207,7 +209,7 @@ export async function* walkPythonFiles(roots: string[], opts: WalkOptions = {}):
         yield* walkDir(abs, here, realRoot);
         continue;
       }
-      if (!entry.name.endsWith('.py')) continue;
+      if (!entry.name.endsWith('.py') && !(opts.notebooks && entry.name.endsWith('.ipynb'))) continue;
       if (entry.isSymbolicLink()) {
         // Follow only to learn what it points at: a directory named x.py is not a file to read.
         try {

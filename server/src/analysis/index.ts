@@ -8,3 +8,5 @@ export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
 export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';
 export { cannotMatter, importedModules } from './prescan';
+export * as notebook from './notebook';
+export type { NotebookCell, NotebookModule } from './notebook';

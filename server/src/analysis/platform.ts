@@ -12,8 +12,11 @@ const PACKAGE_OF: Record<WasmFile, string> = {
   'tree-sitter-python.wasm': 'tree-sitter-python/tree-sitter-python.wasm',
 };
 
-/** Where a wasm file is (a path here, a URL in the browser): next to the bundle, else node_modules. */
-export function locateWasm(file: WasmFile): string {
+/**
+ * Where a wasm file is (a path here; a URL or the bytes themselves in the browser): next to the
+ * bundle, else node_modules.
+ */
+export function locateWasm(file: WasmFile): string | Uint8Array {
   // __dirname is dist/ in the bundle, server/out/analysis in tsc's output.
   const besideBundle = path.join(__dirname, file);
   if (fs.existsSync(besideBundle)) return besideBundle;

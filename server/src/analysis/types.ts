@@ -42,6 +42,8 @@ export interface Finding {
   range: Range;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Notebooks: the cell (0-based, among all cells) the range is relative to (analysis/notebook.ts). */
+  cell?: number;
 }
 
 export interface RuleDocs {

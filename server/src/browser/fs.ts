@@ -89,7 +89,12 @@ export function readFileSync(path: string, encoding?: string | { encoding: strin
   return encoding === undefined ? bytes : new TextDecoder().decode(bytes);
 }
 
-function readdirSync(path: string): Dirent[] {
+/** Names, as Node's readdirSync(dir) without options. */
+export function readdirSync(path: string): string[] {
+  return readdirEntries(path).map((e) => e.name);
+}
+
+function readdirEntries(path: string): Dirent[] {
   const p = normalize(path);
   const names = directories.get(p);
   if (!names) throw notFound('scandir', p);
@@ -103,5 +108,5 @@ export const promises = {
   stat: async (path: string) => statSync(path),
   lstat: async (path: string) => statSync(path),
   readFile: async (path: string, encoding?: string) => (encoding === undefined ? readFileSync(path) : readFileSync(path, encoding)),
-  readdir: async (path: string) => readdirSync(path),
+  readdir: async (path: string) => readdirEntries(path),
 };

@@ -21,10 +21,16 @@ export function configureAssets(value: BrowserAssets): void {
   assets = value;
 }
 
-export function locateWasm(file: WasmFile): string {
+/** A data: URL is decoded here: a worker's content security policy may forbid loading one. */
+export function locateWasm(file: WasmFile): string | Uint8Array {
   const url = assets?.[file];
   if (!url) throw new Error(`DynamoGuard: the client did not say where ${file} is (initializationOptions.assets)`);
-  return url;
+  const data = /^data:[^,]*;base64,/.exec(url);
+  if (!data) return url;
+  const binary = atob(url.slice(data[0].length));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 export function ruleDocsDirectory(): string {

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import type { DynamoGuardSettings } from '../protocol';
 import { cacheGet, cacheKey, cachePut, type CacheConfig } from './cache';
-import { cannotMatter, countLines, decodeSource, mayExport, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
+import { cannotMatter, countLines, decodeSource, mayExport, notebook, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
 
 export type FileOutcome =
   | {
@@ -89,6 +89,7 @@ export async function analyzeFile(
 }
 
 function analyzeText(analyzer: Analyzer, file: string, text: string, settings: DynamoGuardSettings, workspace: WorkspaceIndex | undefined, withFixes: boolean): FileOutcome {
+  if (isNotebook(file)) return analyzeNotebook(analyzer, file, text, settings, workspace, withFixes);
   // Most files of a big tree never mention DynamoDB: decided from the text (prescan.ts), they
   // cost no parse. DYNAMO_GUARD_NO_SKIP=1 analyses everything (to check the rule).
   if (!process.env['DYNAMO_GUARD_NO_SKIP'] && cannotMatter(text, file, workspace)) {
@@ -113,11 +114,46 @@ function analyzeText(analyzer: Analyzer, file: string, text: string, settings: D
   }
 }
 
+export const isNotebook = (file: string) => /\.ipynb$/i.test(file);
+
+/** A notebook: its code cells analysed as one module, findings placed in their cells (CLI.md). */
+function analyzeNotebook(
+  analyzer: Analyzer,
+  file: string,
+  json: string,
+  settings: DynamoGuardSettings,
+  workspace: WorkspaceIndex | undefined,
+  withFixes: boolean,
+): FileOutcome {
+  const source = notebook.parseIpynb(json);
+  if (!source.ok) return { file, ok: false, message: source.message };
+  const nb = notebook.notebookModule(source.cells);
+  try {
+    const result = analyzer.analyzeText(nb.text, { settings, path: file, workspace });
+    if (result.skipped) return { file, ok: false, message: result.skipped };
+    const lines = nb.text.split('\n');
+    const findings: Finding[] = [];
+    const lineTexts: string[] = [];
+    for (const f of result.findings) {
+      const moved = notebook.findingInCell(nb, f);
+      if (!moved) continue;
+      findings.push({ rule: moved.rule, name: moved.name, severity: moved.severity, message: moved.message, range: moved.range, related: moved.related, fixes: withFixes ? moved.fixes : [], cell: moved.cell! });
+      lineTexts.push((lines[f.range.start.line] ?? '').trim());
+    }
+    return { file, ok: true, findings, lines: result.lines, lineTexts, ...(result.errors ? { errors: result.errors } : {}) };
+  } catch (e) {
+    const detail = process.env['DYNAMO_GUARD_DEBUG'] ? (e as Error).stack : (e as Error).message;
+    return { file, ok: false, message: `internal error while analysing (please report it): ${detail}` };
+  }
+}
+
 /**
  * First pass of a scan: what this module exports to others (tables, auth functions, guard
  * helpers). Unreadable files and files that cannot export anything give no summary.
  */
 export async function summarizeFile(analyzer: Analyzer, file: string, settings: DynamoGuardSettings, cache?: CacheConfig): Promise<ModuleSummary | undefined> {
+  // A notebook cannot be imported: it exports nothing to other modules.
+  if (isNotebook(file)) return undefined;
   const source = await readSource(file, settings);
   if (!source.ok || !mayExport(source.text)) return undefined;
   const key = cache ? cacheKey('summary', JSON.stringify(settings), file, source.bytes) : '';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { Analyzer, decodeSource, type WorkspaceIndex } from '../analysis';
 import type { DynamoGuardSettings } from '../protocol';
-import { analyzeFile, type FileOutcome } from './analyzeFile';
+import { analyzeFile, isNotebook, type FileOutcome } from './analyzeFile';
 import { unifiedDiff } from './diff';
 
 export interface FixOptions {
@@ -42,7 +42,8 @@ export async function fixFiles(
 ): Promise<FixSummary> {
   const summary: FixSummary = { fixes: 0, files: 0, diff: '', outcomes: [] };
   for (const outcome of outcomes) {
-    if (!outcome.ok || outcome.findings.length === 0) {
+    // Notebooks are not rewritten: their findings' edits are in cell coordinates, not the JSON's.
+    if (!outcome.ok || outcome.findings.length === 0 || isNotebook(outcome.file)) {
       summary.outcomes.push(outcome);
       continue;
     }

@@ -1,3 +1,3 @@
 import type { DynamoGuardSettings } from '../protocol';
-export { Analyzer, isRuleEnabled } from '../analysis';
+export { Analyzer, isRuleEnabled, severityFor } from '../analysis';
 export type DynamoGuardSettingsLike = DynamoGuardSettings;

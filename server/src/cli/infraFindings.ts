@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { Analyzer, isRuleEnabled, type DynamoGuardSettingsLike } from './infraDeps';
+import { Analyzer, isRuleEnabled, severityFor, type DynamoGuardSettingsLike } from './infraDeps';
 import { templateFindings } from '../analysis/infra/service';
 import type { ReportedFinding } from './report';
 
@@ -28,7 +28,7 @@ export async function infraReported(
     const file = path.resolve(t.file);
     const settings = settingsFor(file);
     if (!within(file, scopes) || !isRuleEnabled('DG601', settings)) continue;
-    const override = settings.severity['DG601'];
+    const override = severityFor('DG601', settings);
     if (override === 'off') continue;
     const finding = override ? { ...t.finding, severity: override } : t.finding;
     const lines = safeRead(file).split('\n');

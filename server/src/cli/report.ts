@@ -33,7 +33,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function compareFindings(a: ReportedFinding, b: ReportedFinding): number {
   const fa = a.finding.range.start;
   const fb = b.finding.range.start;
-  return byCodeUnits(a.path, b.path) || fa.line - fb.line || fa.character - fb.character || byCodeUnits(a.finding.rule, b.finding.rule) || byCodeUnits(a.finding.message, b.finding.message);
+  return byCodeUnits(a.path, b.path) || (a.finding.cell ?? 0) - (b.finding.cell ?? 0) || fa.line - fb.line || fa.character - fb.character || byCodeUnits(a.finding.rule, b.finding.rule) || byCodeUnits(a.finding.message, b.finding.message);
 }
 
 export function countBySeverity(findings: readonly ReportedFinding[]): Record<Severity, number> {
@@ -48,6 +48,8 @@ export function toJson(report: ScanReport): string {
     version: report.version,
     findings: report.findings.map(({ path, finding }) => ({
       path,
+      // Notebooks (CLI.md): the cell, 1-based among all the notebook's cells; lines are the cell's.
+      ...(finding.cell !== undefined ? { cell: finding.cell + 1 } : {}),
       line: finding.range.start.line + 1,
       column: finding.range.start.character + 1,
       endLine: finding.range.end.line + 1,

@@ -73,6 +73,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const files: string[] = [];
   for await (const file of walkPythonFiles(args.paths, {
     base: io.cwd,
+    notebooks: true,
     isExcluded: resolver.isExcluded,
     onError: (p, message) => errors.push({ path: display(p), message }),
   })) {

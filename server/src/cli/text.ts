@@ -40,7 +40,8 @@ export function toText(report: ScanReport, colors: Colors = PLAIN): string {
   const out: string[] = [];
   for (const { path: raw, finding } of report.findings) {
     const path = displayPath(raw);
-    const pos = `${path}:${finding.range.start.line + 1}:${finding.range.start.character + 1}:`;
+    const cell = finding.cell !== undefined ? `cell ${finding.cell + 1}:` : '';
+    const pos = `${path}:${cell}${finding.range.start.line + 1}:${finding.range.start.character + 1}:`;
     out.push(`${colors.bold(pos)} ${colors.severity(finding.severity, finding.rule)} ${colors.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}`);
   }
   out.push(summaryLine(report, colors));

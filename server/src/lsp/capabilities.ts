@@ -9,6 +9,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { CODE_ACTION_KINDS } from './codeActions';
+import { NOTEBOOK_SYNC } from './notebooks';
 import { SETTINGS_SECTION } from './settings';
 
 export interface ClientFeatures {
@@ -45,6 +46,7 @@ export function serverCapabilities(features: ClientFeatures): ServerCapabilities
       save: { includeText: false },
     },
     codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+    notebookDocumentSync: NOTEBOOK_SYNC,
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     // No executeCommandProvider on purpose: dynamoGuard.showDocumentation is implemented by the
     // VS Code client, and announcing it here would make vscode-languageclient register it twice.

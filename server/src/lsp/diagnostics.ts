@@ -73,6 +73,9 @@ export interface DiagnosticsMode {
   refreshSupport: boolean;
 }
 
+/** Far beyond any per-file budget: the engine's wall-clock deadline must not cut a sliced run. */
+const UNSLICED_DEADLINE_MS = 24 * 3600 * 1000;
+
 /** Longest stretch of analysis between two turns of the message loop. */
 const SLICE_MS = 8;
 
@@ -97,6 +100,8 @@ export class DiagnosticsEngine {
   private readonly logged = new Map<string, string>();
   private nextResultId = 1;
   private disposed = false;
+  /** Documents whose diagnostics go somewhere else than their URI (notebooks: to each cell). */
+  private readonly routes = new Map<string, (diagnostics: Diagnostic[]) => void>();
 
   constructor(
     private readonly connection: Connection,
@@ -147,7 +152,7 @@ export class DiagnosticsEngine {
     this.records.delete(uri);
     this.logged.delete(uri);
     this.wake(uri);
-    if (!this.mode.pull) this.publish(uri, []);
+    this.deliver(uri, []);
   }
 
   /**
@@ -212,6 +217,18 @@ export class DiagnosticsEngine {
       if (outcome) snap = { doc, version, findings: outcome.failed ? [] : outcome.findings, settings };
     });
     return snap;
+  }
+
+  /** Send `uri`'s diagnostics to `publisher` (always pushed, in pull mode too), or stop doing so. */
+  route(uri: string, publisher: ((diagnostics: Diagnostic[]) => void) | undefined): void {
+    if (publisher) this.routes.set(uri, publisher);
+    else this.routes.delete(uri);
+  }
+
+  private deliver(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    const route = this.routes.get(uri);
+    if (route) route(diagnostics);
+    else if (!this.mode.pull) this.publish(uri, diagnostics, version);
   }
 
   refresh(): void {
@@ -286,7 +303,7 @@ export class DiagnosticsEngine {
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
     this.records.set(doc.uri, { version, epoch, indexVersion, settings, findings, diagnostics, resultId, key, failed: outcome.failed });
 
-    if (!this.mode.pull) this.publish(doc.uri, diagnostics, version);
+    this.deliver(doc.uri, diagnostics, version);
     const status: StatusParams = { uri: doc.uri, findings: findings.length, durationMs };
     if (outcome.message) status.message = outcome.message;
     void this.connection.sendNotification(Notifications.status, status).catch(() => undefined);
@@ -303,7 +320,7 @@ export class DiagnosticsEngine {
     const resultId = prev && prev.key === key ? prev.resultId : String(this.nextResultId++);
     const indexVersion = this.workspace.version;
     this.records.set(doc.uri, { version: doc.version, epoch, indexVersion, settings, findings: [], diagnostics: [], resultId, key, failed: false, pending: true });
-    if (!this.mode.pull) this.publish(doc.uri, [], doc.version);
+    this.deliver(doc.uri, [], doc.version);
     const message = 'waiting for the workspace index; findings follow when it is complete';
     void this.connection.sendNotification(Notifications.status, { uri: doc.uri, findings: 0, durationMs: 0, message } satisfies StatusParams).catch(() => undefined);
   }
@@ -331,6 +348,9 @@ export class DiagnosticsEngine {
       const steps = this.analyzer.analyzeSteps(this.documents.parse(doc), {
         settings,
         workspace: this.workspace,
+        // The engine's own deadline is wall-clock from the first step; sliced, a run also waits
+        // between slices, so time is budgeted here instead (analysis time only, below).
+        budget: { timeMs: UNSLICED_DEADLINE_MS },
         ...(doc.path ? { path: doc.path } : {}),
       });
       let sliceStart = performance.now();
@@ -347,7 +367,9 @@ export class DiagnosticsEngine {
           return message ? { findings: result.findings, message, failed: false } : { findings: result.findings, failed: false };
         }
         const now = performance.now();
-        const heap = heapAtStart === undefined ? undefined : heapUsed();
+        const sliceOver = now - sliceStart >= SLICE_MS;
+        // Reading the heap costs more than a cached function's step: once per slice is enough.
+        const heap = heapAtStart === undefined || !sliceOver ? undefined : heapUsed();
         const over = spentMs + (now - sliceStart) > budgetMs
           ? `analysis stopped after ${budgetMs} ms (per-file time budget${this.limits.trusted ? '' : ', Restricted Mode'}); no findings for this file`
           : heap !== undefined && heap - heapAtStart! > MEMORY_BUDGET_BYTES
@@ -359,7 +381,7 @@ export class DiagnosticsEngine {
           doc.dropParse();
           return { findings: [], message: over, failed: false, overBudget: true };
         }
-        if (now - sliceStart < SLICE_MS) continue;
+        if (!sliceOver) continue;
         spentMs += now - sliceStart;
         await nextTurn();
         if (stale()) {

@@ -118,6 +118,24 @@ export class DocumentStore {
     return doc;
   }
 
+  /** A document we are handed whole, not edited by the client (a notebook's cells as one module). */
+  openVirtual(uri: string, version: number, text: string): OpenDocument {
+    this.docs.get(uri)?.dropParse();
+    const doc = new OpenDocument(TextDocument.create(uri, 'python', version, text));
+    this.docs.set(uri, doc);
+    return doc;
+  }
+
+  /** New whole text for a virtual document; the parse follows the one changed span. */
+  replaceText(doc: OpenDocument, version: number, text: string): OpenDocument {
+    const before = doc.text.getText();
+    if (before === text) {
+      doc.text = TextDocument.update(doc.text, [], version);
+      return doc;
+    }
+    return this.change({ textDocument: { uri: doc.uri, version }, contentChanges: [diffChange(before, text)] }) ?? doc;
+  }
+
   close(uri: string): OpenDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;

@@ -81,11 +81,6 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     return this.live.authModuleOf(name, importer);
   }
 
-  /** What the index holds now (Show debug info). */
-  state(): { modules: number; version: number; building: boolean } {
-    return { modules: this.live.size, version: this.version, building: this.staging !== undefined };
-  }
-
   // Layers: other modules' facts, read through the analyzer (kept across index swaps).
   private loader: FactsLoader | undefined;
 
@@ -105,6 +100,11 @@ export class WorkspaceIndexer implements WorkspaceIndex {
   factsAt(file: string): ReturnType<InMemoryWorkspaceIndex['factsAt']> {
     if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
     return this.live.factsAt(file);
+  }
+
+  /** What the index holds now (Show debug info). */
+  state(): { modules: number; version: number; building: boolean } {
+    return { modules: this.live.size, version: this.version, building: this.staging !== undefined };
   }
 
   // --- Maintenance ------------------------------------------------------------------------------

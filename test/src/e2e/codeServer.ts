@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { log } from './env';
+import { log, WEB_EXTENSION_HOST } from './env';
 
 /** What the .vsix must put on disk for the extension to work (see .vscodeignore). */
 const SHIPPED_FILES = [
@@ -89,6 +89,7 @@ export function writeUserSettings(userDataDir: string): void {
     'editor.hover.delay': 300,
     'editor.lightbulb.enabled': 'on',
     'problems.defaultViewMode': 'tree',
+    ...(WEB_EXTENSION_HOST ? { 'remote.extensionKind': { 'dynamo-guard.dynamo-guard': ['web'] } } : {}),
   };
   const dir = path.join(userDataDir, 'User');
   fs.mkdirSync(dir, { recursive: true });

@@ -6,8 +6,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatSyntaxProblems, pythonSyntaxProblems } from '../helpers/pyparse';
-import { log } from './env';
+import { log, WEB_EXTENSION_HOST } from './env';
 import type { Step, StepContext } from './steps';
+import type { Workbench } from './workbench';
 
 const LAMBDA = 'lambda_handlers/handler.py';
 
@@ -29,6 +30,19 @@ function outputChannelLog(userDataDir: string): string {
   return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
 
+async function showOutputChannel(wb: Workbench): Promise<void> {
+  await wb.runCommand('Output: Focus on Output View');
+  const select = wb.page.locator('.part.panel .select-container select.monaco-select-box').first();
+  await select.waitFor({ state: 'visible', timeout: 10000 });
+  await select.click();
+  await wb.page.locator('.monaco-select-box-dropdown-container .option-text', { hasText: /^DynamoGuard$/ }).click();
+}
+
+async function outputViewText(wb: Workbench): Promise<string> {
+  const text = await wb.page.locator('.part.panel .monaco-editor .view-lines').innerText().catch(() => '');
+  return text.replace(/\u00a0/g, ' ');
+}
+
 export const COMMAND_STEPS: Step[] = [
   {
     title: 'DynamoGuard: Show debug info opens versions, settings sources, index state and open documents',
@@ -39,7 +53,7 @@ export const COMMAND_STEPS: Step[] = [
         const content = (await view.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
         return content.includes('DynamoGuard debug info') && content.includes('workspace index') ? content : undefined;
       }, 20000);
-      assert.match(text, /extension: \d+\.\d+\.\d+ \(node server\)/);
+      assert.match(text, WEB_EXTENSION_HOST ? /extension: \d+\.\d+\.\d+ \(web worker server\)/ : /extension: \d+\.\d+\.\d+ \(node server\)/);
       assert.match(text, /workspace index: \d+ modules?/);
       assert.match(text, /Sources in force: .*pyproject\.toml/);
       log(`  ${text.split('\n').filter((l) => /extension:|workspace index:|Sources in force/.test(l)).join(' | ')}`);
@@ -117,8 +131,10 @@ export const COMMAND_STEPS: Step[] = [
       await wb.quickOpen(LAMBDA);
       await wb.runCommand('DynamoGuard: Restart Server');
       // Back: the language status says running again and squiggles are served by the new server.
+      // The web extension host keeps its output channels in the browser: read the Output view.
+      if (WEB_EXTENSION_HOST) await showOutputChannel(wb);
       const logText = await wb.waitFor('the restarted server in the output channel log', async () => {
-        const text = outputChannelLog(ctx.userDataDir!);
+        const text = WEB_EXTENSION_HOST ? await outputViewText(wb) : outputChannelLog(ctx.userDataDir!);
         const restart = text.lastIndexOf('Restarting the server.');
         return restart >= 0 && /workspace index: \d+ modules/.test(text.slice(restart)) ? text : undefined;
       }, 60000);

@@ -13,6 +13,12 @@ export const OUTPUT_DIR = path.join(REPO_ROOT, '.test-output', 'e2e');
 export const CODE_SERVER_BIN =
   process.env['DG_E2E_CODE_SERVER'] ?? path.join(REPO_ROOT, '.e2e', 'code-server', 'node_modules', '.bin', 'code-server');
 
+/**
+ * DG_E2E_WEB=1: run the extension in the workbench's web worker extension host (its `browser`
+ * entry, the server in a web worker), as vscode.dev would, instead of code-server's Node host.
+ */
+export const WEB_EXTENSION_HOST = process.env['DG_E2E_WEB'] === '1';
+
 export const CHROMIUM_BIN = process.env['DG_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export const VSIX = process.env['DG_E2E_VSIX'] ?? path.join(REPO_ROOT, 'dynamo-guard.vsix');

@@ -15,6 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { codeServerVersion, installExtension, startCodeServer, tail, writeUserSettings, type RunningCodeServer } from './codeServer';
 import { CHROMIUM_BIN, CODE_SERVER_BIN, KEEP_TEMP, log, OUTPUT_DIR, REPO_ROOT, requireFile, VSIX, WATCHDOG_MS } from './env';
 import { COMMAND_STEPS } from './commandSteps';
+import { CONFIG_STEPS } from './configSteps';
 import { STEPS as MAIN_STEPS, type StepContext } from './steps';
 import { Workbench } from './workbench';
 import { createWorkspace } from './workspace';
@@ -31,7 +32,9 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
-const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS];
+/** DG_E2E_STEPS=<regex>: run only the steps whose title matches (and the essential first one). */
+const ONLY = process.env['DG_E2E_STEPS'] ? new RegExp(process.env['DG_E2E_STEPS'], 'i') : undefined;
+const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS, ...CONFIG_STEPS];
 /** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
 const DOCS_IMAGES: Array<[string, string]> = [
   ['-quick-fix-menu.png', path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png')],
@@ -125,9 +128,15 @@ async function main(): Promise<number> {
   const ctx: StepContext = { wb, workspace, extensionDir, userDataDir };
   const failures: string[] = [];
   let skipRest = false;
+  let unselected = 0;
   for (const [i, step] of STEPS.entries()) {
     const name = `step ${i + 1}/${STEPS.length}: ${step.title}`;
     if (cleaningUp) break; // interrupted: the signal handler is tearing everything down
+    if (ONLY && !ONLY.test(step.title) && !step.essential) {
+      log(`- ${name}: not selected by DG_E2E_STEPS`);
+      unselected++;
+      continue;
+    }
     if (skipRest) {
       log(`- ${name}: skipped`);
       failures.push(`step ${i + 1} (${step.title}): skipped`);
@@ -158,7 +167,8 @@ async function main(): Promise<number> {
     console.error(`screenshots and logs: ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
     return 1;
   }
-  log(`all ${STEPS.length} steps passed; screenshots in ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
+  const ran = unselected > 0 ? `the ${STEPS.length - unselected} selected steps (of ${STEPS.length})` : `all ${STEPS.length} steps`;
+  log(`${ran} passed; screenshots in ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}`);
   if (process.env['DG_E2E_DOCS_IMAGE'] === '1') {
     // The docs' screenshots come from this run: refresh them on request only.
     for (const [suffix, image] of DOCS_IMAGES) {

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatSyntaxProblems, pythonSyntaxProblems } from '../helpers/pyparse';
-import { log } from './env';
+import { log, WEB_EXTENSION_HOST } from './env';
 import { countPythonFiles, GENERATED_DIR, locate, type Position } from './workspace';
 import { describeMarkers, markers, type Workbench } from './workbench';
 
@@ -226,6 +226,8 @@ export const STEPS: Step[] = [
       const { wb } = ctx;
       const expectedFiles = countPythonFiles(ctx.workspace);
       const chalice = locate(text(ctx, 'chalice_app/app.py'), /^def get_note\(/, /\.get_item\(/, 'get_item');
+      // get_note has no caller at all: DG102 on its name (DG101 on get_item needs evidence that notes are owned).
+      const chaliceDef = locate(text(ctx, 'chalice_app/app.py'), /^def get_note\(/, /^def get_note\(/, 'get_note');
       const lambda = locate(text(ctx, 'lambda_handlers/handler.py'), /^def lambda_handler\(/, /\.get_item\(/, 'get_item');
       const isUnopened = (m: { folder: string; file: string }) => UNOPENED.includes(`${m.folder}/${m.file}`);
 
@@ -258,11 +260,12 @@ export const STEPS: Step[] = [
 
       await wb.clickToastButton('findings in', 'Open Problems');
       let seen = '';
-      const rows = await wb.waitFor(`the Problems view to list DG101 in chalice_app/app.py:${chalice.line}, lambda_handlers/handler.py:${lambda.line} and findings in fastapi_app/v1.py`, async () => {
+      const rows = await wb.waitFor(`the Problems view to list DG102/DG101 for get_note in chalice_app/app.py, DG101 in lambda_handlers/handler.py:${lambda.line} and findings in fastapi_app/v1.py`, async () => {
         const all = await wb.problems();
         seen = describeMarkers(all);
         const list = markers(all);
-        const c = list.find((m) => m.folder === 'chalice_app' && m.file === 'app.py' && m.code === 'DG101' && m.line === chalice.line);
+        const c = list.find((m) => m.folder === 'chalice_app' && m.file === 'app.py' &&
+          ((m.code === 'DG102' && m.line === chaliceDef.line) || (m.code === 'DG101' && m.line === chalice.line)));
         const l = list.find((m) => m.folder === 'lambda_handlers' && m.file === 'handler.py' && m.code === 'DG101' && m.line === lambda.line);
         const v1 = list.find((m) => m.folder === 'fastapi_app' && m.file === 'v1.py');
         return c && l && v1 ? all : undefined;
@@ -310,7 +313,8 @@ export const STEPS: Step[] = [
       }, 10000);
       const serverLine = shown.split('\n').find((l) => l.includes('Server module:'))!.trim();
       // The extension runs from the installed .vsix, not from the repository.
-      assert.ok(serverLine.includes(path.join(extensionDir, 'dist', 'server.js')), `expected the installed server: ${serverLine}`);
+      const server = WEB_EXTENSION_HOST ? path.join(extensionDir, 'dist', 'browser', 'server.js') : path.join(extensionDir, 'dist', 'server.js');
+      assert.ok(serverLine.includes(server), `expected the installed server: ${serverLine}`);
       log(`  output channels: ${JSON.stringify(channels.filter((c) => !c.startsWith('─')))}; DynamoGuard shows "${serverLine}"`);
       await wb.screenshot('output-channel');
     },

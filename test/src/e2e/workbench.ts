@@ -170,8 +170,9 @@ export class Workbench {
     const input = this.page.locator(`${QUICK_INPUT} input`);
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await this.page.keyboard.type(relativePath);
-    // Quick Open labels results "name folder"; only Enter once ours is the focused one.
-    const expected = `${base} ${folder}`;
+    // Quick Open labels results "name folder" (a file at the root: just "name"); only Enter once
+    // ours is the focused one.
+    const expected = folder === '.' ? base : `${base} ${folder}`;
     await this.waitFor(`Quick Open to offer "${expected}"`, async () => {
       const focused = await this.page.locator(`${QUICK_INPUT} .monaco-list-row.focused`).first().getAttribute('aria-label', { timeout: 500 });
       return focused?.startsWith(expected) ?? false;

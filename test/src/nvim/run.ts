@@ -40,11 +40,12 @@ interface Report {
   nvim?: { major: number; minor: number; patch: number };
   steps: {
     initial?: Seen[];
-    offered?: string[];
+    menus?: string[][];
     fixed?: Seen[];
     documentation?: { file: string; windows: number };
     scan?: string[];
     reconfigured?: Seen[];
+    config?: Seen[];
   };
 }
 
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(init, `${documentedConfig(fs.readFileSync(DOCS, 'utf8'))}\nvim.cmd('filetype on')\n`);
     const file = path.join(dir, 'notes.py');
     fs.copyFileSync(SAMPLE, file);
+    // A configuration mistake: the server must report it in the file and keep every rule on.
+    const pyproject = path.join(dir, 'pyproject.toml');
+    fs.writeFileSync(pyproject, '[tool.dynamo-guard]\nextend-ignor = ["DG202"]\n');
     // Never opened: its findings can only come from :DynamoGuardScan.
     fs.copyFileSync(SAMPLE, path.join(dir, 'other.py'));
     const resultFile = path.join(dir, 'result.json');
@@ -117,7 +121,8 @@ async function main(): Promise<void> {
     if (!fs.existsSync(resultFile)) throw new Error(`nvim exited (${run.code}) without a report:\n${run.output}`);
     const report = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as Report;
     if (!report.ok) throw new Error(`in Neovim: ${report.error}\nseen: ${JSON.stringify(report.steps, null, 2)}\n${run.output}`);
-    const { initial, offered, fixed, documentation, scan, reconfigured } = report.steps;
+    const { initial, menus, fixed, documentation, scan, reconfigured, config } = report.steps;
+    const offered = menus?.[0];
 
     assert.strictEqual(report.filetype, 'python');
     const dg101 = initial?.find((d) => d.code === 'DG101');
@@ -129,7 +134,8 @@ async function main(): Promise<void> {
     assert.strictEqual(dg101.severity, SEVERITY.error);
     // The settings reached the server: DG201 is a warning by default, `info` in the config.
     assert.strictEqual(dg201.severity, SEVERITY.info, 'DG201 should have the severity of the documented settings (info)');
-    assert.ok(offered?.some((t) => t.includes('Insert a 403 guard')), `code actions offered: ${JSON.stringify(offered)}`);
+    const fix = offered?.find((t) => t.includes('Insert a 403 guard') || t.includes("Check that the fetched item's owner"));
+    assert.ok(fix, `DG101's fix should be offered: ${JSON.stringify(offered)}`);
     assert.ok(offered?.some((t) => t.includes('Disable DG101 for this line')), `code actions offered: ${JSON.stringify(offered)}`);
     assert.deepStrictEqual(codes(fixed), ['DG201'], 'after the fix only DG201 should remain');
     assert.strictEqual(documentation?.file, path.join(REPO_ROOT, 'docs', 'rules', 'DG201.md'), 'Show documentation opens the rule page');
@@ -137,16 +143,21 @@ async function main(): Promise<void> {
     assert.match(scan?.[0] ?? '', /^DynamoGuard: \d+ findings in 2 files$/, `scan messages: ${JSON.stringify(scan)}`);
     assert.deepStrictEqual(codes(reconfigured), [], 'didChangeConfiguration with DG201 off should clear it');
 
+    const mistake = config?.[0];
+    assert.ok(mistake && mistake.lnum === 1 && mistake.col === 0, `the unknown key should be reported at 2:1, saw ${JSON.stringify(config)}`);
+    assert.match(mistake.message, /unknown key "extend-ignor".*did you mean "extend-ignore"/);
+    assert.strictEqual(fs.readFileSync(pyproject, 'utf8'), '[tool.dynamo-guard]\nextend-ignore = ["DG202"]\n', 'the quick fix corrects the key');
     const written = fs.readFileSync(file, 'utf8');
-    assert.match(written, /^\s+if note_id != user\.id:\n\s+raise HTTPException\(status_code=403/m, 'the written file should hold the 403 guard');
+    // The guard compares the key or the fetched item's owner with the caller, then refuses.
+    assert.match(written, /^\s+if .*(note_id|"owner_id"\)) != user\.id:\n\s+raise HTTPException\(status_code=40[34]/m, `the written file should hold the guard:\n${written}`);
     assert.match(written, /^from fastapi import .*HTTPException/m, 'the fix should import HTTPException');
     const after = scanJson(file).map((f) => f.rule);
     assert.ok(!after.includes('DG101'), `the CLI still reports DG101 in the written file: ${after.join(', ')}`);
 
     const v = report.nvim;
     console.log(`ok: Neovim ${v ? `${v.major}.${v.minor}.${v.patch}` : '?'} with the documented config: diagnostics ${codes(initial).join(', ')}` +
-      ` (DG201 as info), "Insert a 403 guard" applied and written, DG101 gone, DG201's page in a split, "${scan?.[0]}",` +
-      ` DG201 turned off by didChangeConfiguration (${Date.now() - started} ms)`);
+      ` (DG201 as info), "${fix}" applied and written, DG101 gone, DG201's page in a split, "${scan?.[0]}",` +
+      ` DG201 turned off by didChangeConfiguration, pyproject.toml's misspelled key reported and fixed (${Date.now() - started} ms)`);
   } finally {
     if (process.env['DG_NVIM_KEEP'] === '1') console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

@@ -30,12 +30,13 @@ export const DEFAULT_SETTINGS: DynamoGuardSettings = {
   ],
   ownerAttributes: [
     'owner*', 'user_id', 'tenant*', 'role*', 'is_admin', 'admin', 'permissions', 'scopes',
-    'groups', 'verified', 'balance', 'credits', 'plan',
+    'groups', 'verified', 'balance', 'credits', 'plan', '*_role', 'auth_level', 'authlevel', 'access_level',
   ],
   sensitiveAttributes: [
     'password*', '*hash*', '*secret*', '*token*', 'api_key', 'ssn', 'card*', 'cvv', 'mfa*', 'private*',
   ],
   publicFields: [],
+  publicRoutes: [],
   maxFileSizeKb: 1024,
   // ruff-vscode's default: what the user set in the editor wins over the project file (only
   // settings the user actually set: the VS Code client sends no defaults).

@@ -55,6 +55,7 @@ export const KEYS: readonly KeyDef[] = [
   { setting: 'ownerAttributes', toml: 'owner-attributes', kind: { type: 'strings' } },
   { setting: 'sensitiveAttributes', toml: 'sensitive-attributes', kind: { type: 'strings' } },
   { setting: 'publicFields', toml: 'public-fields', kind: { type: 'strings' } },
+  { setting: 'publicRoutes', toml: 'public-routes', kind: { type: 'strings' } },
   { setting: 'maxFileSizeKb', toml: 'max-file-size-kb', kind: { type: 'number' } },
   { setting: 'disableComment', toml: 'disable-comment', kind: { type: 'enum', values: ['dynamo-guard', 'noqa'] } },
 ];

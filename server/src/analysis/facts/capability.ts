@@ -1,4 +1,4 @@
-import type { FileFacts } from '../model/facts';
+import type { FileFacts, FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import type { Source } from '../model/values';
 
@@ -13,6 +13,7 @@ const COOKIE = /cookie/i;
 const FRESH = /uuid\.uuid4\(\)|uuid4\(\)|secrets\.token_\w+\(|ulid\(/;
 const CAPABILITY_HELPER = /^`?(get_|read_|parse_)?(cart|basket|session|anon\w*|guest)_?(id|key|token)s?\(\)`?$/i;
 const TOKEN_HELPER = /^`?(get_user_sub|get_sub|get_\w*claims|get_\w*principal|verify_\w*token|decode_\w*token|validate_\w*token)\(\)`?$/i;
+const TOKEN_CALL = /\b(get_user_sub|get_sub|get_\w*claims|get_\w*principal|verify_\w*token|decode_\w*token|validate_\w*token)\(/;
 export const VERIFIED_DECODE = /\bcognitojwt\.decode(_async)?\(|\bjwt\.decode\(\s*[^,()]+,\s*(?!options\b)[^)]/;
 
 function helperCall(facts: FileFacts, s: Source): string | undefined {
@@ -21,6 +22,14 @@ function helperCall(facts: FileFacts, s: Source): string | undefined {
 
 /** A source that is a bearer capability (cart cookie) or the subject of a verified token. */
 export function authorizesItself(facts: FileFacts, s: Source): boolean {
+  // `get_cart_id(event["headers"])`, `event["headers"].get("Authorization")` then a token helper.
+  let up = s.node.parent;
+  for (let i = 0; up && i < 3; i++, up = up.parent) {
+    if (up.type !== 'call') continue;
+    const callee = textOf(facts.text, up.children[0]!).split('.').pop() + '()';
+    if (CAPABILITY_HELPER.test(callee) || TOKEN_HELPER.test(callee)) return true;
+    if (/["']Authorization["']/i.test(textOf(facts.text, up)) && TOKEN_CALL.test(facts.text)) return true;
+  }
   const call = helperCall(facts, s);
   if (TOKEN_HELPER.test(s.label) && (!call || /auth|token|bearer|header/i.test(call))) return true;
   if (CAPABILITY_HELPER.test(s.label) && (!call || /cookie|header/i.test(call))) return true;
@@ -31,4 +40,13 @@ export function authorizesItself(facts: FileFacts, s: Source): boolean {
 /** Every source of the key authorizes itself (see above). */
 export function bearerCapability(facts: FileFacts, sources: Source[]): boolean {
   return sources.length > 0 && sources.every((s) => authorizesItself(facts, s));
+}
+
+
+/** The handler verifies a token itself (or through a helper), or every key it uses is a capability. */
+export function verifiesCaller(facts: FileFacts, fnFacts: FunctionFacts): boolean {
+  const body = textOf(facts.text, fnFacts.fn.body);
+  if (VERIFIED_DECODE.test(body) || TOKEN_CALL.test(body)) return true;
+  const sources = fnFacts.calls.flatMap((c) => c.keys.flatMap((k) => k.value.request ?? []));
+  return bearerCapability(facts, sources);
 }

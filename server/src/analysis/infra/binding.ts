@@ -1,6 +1,7 @@
 // Where the Python code meets the infrastructure model: which deployed functions a Python function
 // serves, which table a call's `Table(os.environ["X"])` is, and what each call needs from IAM.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import type { FunctionInfo } from '../model/module';
@@ -101,10 +102,30 @@ export function indexOfCall(call: TableCall): string | undefined {
 
 /** Calls made by `fn` and by the functions of the same file it calls, transitively (bounded). */
 export function reachableCalls(facts: FileFacts, fn: FunctionInfo): TableCall[] {
+  return reach(facts, fn).calls;
+}
+
+/**
+ * Names imported from other modules of the service that `fn` (or a same-file function it calls)
+ * calls: their DynamoDB calls are not followed, so what the function needs is not fully known.
+ */
+export function importedCallees(facts: FileFacts, fn: FunctionInfo): string[] {
+  if (!facts.path) return [];
+  const dir = path.dirname(facts.path);
+  return reach(facts, fn).imported.filter((q) => {
+    const mod = q.replace(/\.[^.]+$/, '');
+    const rel = mod.replace(/^\.+/, '').split('.').join(path.sep);
+    // Only modules that are files of the service: libraries are not DynamoDB layers we could read.
+    return rel !== '' && [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py'), path.join(path.dirname(dir), `${rel}.py`)].some((f) => fs.existsSync(f));
+  });
+}
+
+function reach(facts: FileFacts, fn: FunctionInfo): { calls: TableCall[]; imported: string[] } {
   const byFn = new Map<FunctionInfo, FunctionFacts>(facts.functions.map((f) => [f.fn, f]));
   const seen = new Set<FunctionInfo>();
   const queue: FunctionInfo[] = [fn];
   const out: TableCall[] = [];
+  const imported = new Set<string>();
   while (queue.length && seen.size < 64) {
     const cur = queue.shift()!;
     if (seen.has(cur)) continue;
@@ -117,6 +138,8 @@ export function reachableCalls(facts: FileFacts, fn: FunctionInfo): TableCall[] 
       const name = textOf(facts.text, callee);
       const top = facts.module.topFunctions.get(name);
       if (top) queue.push(top);
+      const imp = facts.module.imports.get(name.split('.')[0]!);
+      if (imp && !top) imported.add(name.includes('.') ? `${imp.qualified}.${name.split('.').slice(1).join('.')}` : imp.qualified);
       const self = /^self\.(\w+)$/.exec(name)?.[1];
       if (self && cur.className) {
         const m = facts.module.classes.get(cur.className)?.methods.find((x) => x.name === self);
@@ -124,7 +147,7 @@ export function reachableCalls(facts: FileFacts, fn: FunctionInfo): TableCall[] 
       }
     });
   }
-  return out;
+  return { calls: out, imported: [...imported].slice(0, 50) };
 }
 
 /** Is every key this call uses derived from the authenticated subject (and nothing from the request)? */

@@ -18,7 +18,8 @@ export function keyedCalls(facts: FileFacts): KeyedCall[] {
   const out: KeyedCall[] = [];
   for (const f of facts.functions) {
     for (const call of f.calls) {
-      if (call.api === 'pynamo' || call.api === 'batch') continue;
+      // Layered calls (`via`) are judged in the layer, at the DynamoDB call.
+      if (call.api === 'pynamo' || call.api === 'batch' || call.via) continue;
       const table = lookup.tableOf(call);
       if (table?.keys) out.push({ call, table });
     }

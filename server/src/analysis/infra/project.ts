@@ -9,7 +9,7 @@ import { computeFacts } from '../model/engine';
 import type { FileFacts } from '../model/facts';
 import type { WorkspaceIndex } from '../model/workspace';
 import type { PyDocument } from '../parse/document';
-import { actionsOfCall, indexOfCall, keysBoundToSubject, reachableCalls, tableOfCall } from './binding';
+import { actionsOfCall, importedCallees, indexOfCall, keysBoundToSubject, reachableCalls, tableOfCall } from './binding';
 import type { InfraFunction, InfraModel } from './model';
 import type { Need } from './policy';
 
@@ -74,7 +74,7 @@ export function analyzeFunctions(model: InfraModel, root: string, factory: Docum
         continue;
       }
       const needs: CallNeed[] = [];
-      const unresolved: string[] = [];
+      const unresolved: string[] = importedCallees(facts, info).map((q) => `${path.relative(root, file)}: calls \`${q}\` from another module of the service (its DynamoDB calls are not followed)`);
       for (const call of reachableCalls(facts, info)) {
         const table = tableOfCall(facts, call, model, [fn]);
         const line = call.methodNode.startRow;

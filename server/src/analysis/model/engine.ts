@@ -6,6 +6,7 @@ import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
 import { BudgetExceeded, type Budget, type SummaryRef } from './interp/state';
 import { foreignMethod, foreignName } from './layers';
+import { AUTH_CHECK_NAME } from './knowledge/frameworks';
 import { detectHandler, handlerEnv } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
@@ -117,7 +118,7 @@ export function* computeFactsSteps(
   const authNames = new Set<string>();
   for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
   const isAuthFunction = (name: string): boolean =>
-    authNames.has(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
+    authNames.has(name) || AUTH_CHECK_NAME.test(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
 
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();

@@ -34,6 +34,13 @@ export interface KeyPart {
   op?: string;
 }
 
+/**
+ * In `TableCall.verified`: the subject was read (an auth check, a claims read) on every path to
+ * the call. A check made after some calls (a monolithic Lambda's `/dump` branch before
+ * `auth_is_valid(event)`) does not cover them.
+ */
+export const AUTHENTICATED = '@authenticated';
+
 /** One call on the way from a handler down to a DynamoDB call in a layer (service, repository...). */
 export interface LayerHop {
   /** The callee's name token at the call site (`get_order` in `service.get_order(order_id)`), or the DynamoDB method. */

@@ -65,11 +65,14 @@ export class FlowAnalyzer extends LayerFlow {
   protected execStatement(stmt: SyntaxNode, state: State): void {
     this.tick();
     const saved = this.currentStatement;
+    const savedState = this.pathState;
     if (stmt.type !== 'block') this.currentStatement = stmt;
+    this.pathState = state;
     try {
       this.execStatementInner(stmt, state);
     } finally {
       this.currentStatement = saved;
+      this.pathState = savedState;
     }
   }
 

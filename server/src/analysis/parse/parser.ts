@@ -10,7 +10,8 @@ let loaded: Promise<Language> | undefined;
 export function loadPython(): Promise<Language> {
   loaded ??= (async () => {
     const runtimeWasm = locateWasm('tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtimeWasm });
+    // Given the bytes, tree-sitter still asks for a file name (and matches it to them).
+    await Parser.init(typeof runtimeWasm === 'string' ? { locateFile: () => runtimeWasm } : { wasmBinary: runtimeWasm, locateFile: (name: string) => name });
     const grammar = locateWasm('tree-sitter-python.wasm');
     return Language.load(grammar);
   })();

@@ -65,7 +65,9 @@ const rule: RuleModule = {
         if (!hit || bearerCapability(facts, hit.sources)) continue;
         // A read needs evidence that the items belong to someone; a write stays BOLA unless admin-only.
         const owned = ownedItems(facts, call);
-        if (call.isWrite ? admin : !owned) continue;
+        // Only a table we can name (not one reached through a layer or an env var) is declared shared.
+        const named = !!(call.tableName || call.pynamoModel) && facts.functions.some((f) => f.fn === call.fn);
+        if (call.isWrite ? admin : !owned && named) continue;
         const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
         if (owned) related.push(ownershipRelated(owned));
         for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });

@@ -1,10 +1,12 @@
 import { routeAuthorizer } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
-import type { FileFacts, FunctionFacts } from '../model/facts';
+import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
 import type { Fix } from '../types';
+import { verifiesCaller } from '../facts/capability';
+import { publicByDesign } from '../facts/publicness';
 import type { RuleModule } from './rule';
 
 function usesRequestInput(fnFacts: FunctionFacts): boolean {
@@ -16,7 +18,18 @@ function usesRequestInput(fnFacts: FunctionFacts): boolean {
 
 export function hasSubject(fnFacts: FunctionFacts): boolean {
   const h = fnFacts.handler!;
-  return !!h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.subjectReads.length > 0 || fnFacts.guardCalls.length > 0;
+  if (h.authenticatedBy || h.subjectParams.length > 0 || fnFacts.guardCalls.length > 0) return true;
+  // Reading the identity (`g.user`, `session[...]`, claims) counts anywhere in the body; an auth
+  // check call (`auth_is_valid(event)`, `get_jwt_identity()`) counts for the calls it dominates,
+  // not for a branch that runs before it.
+  if (fnFacts.subjectReads.some((s) => s.node.type !== 'call')) return true;
+  return fnFacts.subjectReads.length > 0 && fnFacts.calls.every((c) => c.verified.has(AUTHENTICATED) || c.postChecked || !callUsesRequest(c));
+}
+
+function callUsesRequest(c: FunctionFacts['calls'][number]): boolean {
+  return c.keys.some((k) => k.value.request?.length) ||
+    [...c.kwargs.values()].some((k) => k.value.request?.length || k.value.payload) ||
+    c.args.some((a) => a.value.request?.length);
 }
 
 // Per-file answers shared by every handler's fix: recomputing them per finding made a file with
@@ -133,6 +146,9 @@ const rule: RuleModule = {
   check(context) {
     for (const fnFacts of context.facts.handlers) {
       if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
+      // Login/sign-up/reset/health routes serve anonymous callers by design; a verified token or a
+      // cart capability read in the handler is the caller's authentication.
+      if (publicByDesign(context.facts, fnFacts) || verifiesCaller(context.facts, fnFacts)) continue;
       // The template puts every route of this handler behind an authorizer (infra/auth.ts).
       if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);

@@ -56,6 +56,16 @@ function headerParams(facts: FileFacts, fnFacts: FunctionFacts): Map<string, Syn
   return out;
 }
 
+const SUBJECTISH = /\b(g\.\w*|current_user|get_jwt_identity|get_jwt|claims|session|authorizer|identity)\b/;
+
+/** Does the condition involve the authenticated subject (a guard comparing the request value with it)? */
+function againstSubject(text: string, fnFacts: FunctionFacts, cond: SyntaxNode): boolean {
+  const t = textOf(text, cond);
+  if (SUBJECTISH.test(t)) return true;
+  if (fnFacts.handler?.subjectParams.some((p) => new RegExp(`\\b${p.name}\\b`).test(t))) return true;
+  return fnFacts.subjectReads.some((s) => s.node.start >= cond.start && s.node.end <= cond.end);
+}
+
 function checkHandler(facts: FileFacts, fnFacts: FunctionFacts, report: (read: SyntaxNode, how: string) => void): void {
   const text = facts.text;
   // Variables holding an identity read (`role = body.get("role")`), and header parameters.
@@ -83,7 +93,8 @@ function checkHandler(facts: FileFacts, fnFacts: FunctionFacts, report: (read: S
       // A comparison (`== "admin"`, `in ADMINS`, `!= owner`) or a privilege flag's truth (`if body["is_admin"]:`);
       // a bare presence check of a name or e-mail is input validation.
       const compares = !!cond && /==|!=|\bin\b|\bis\b/.test(textOf(text, cond));
-      for (const r of cond ? readsOrHolders(cond) : []) if (compares || PRIVILEGE.test(textOf(text, r))) report(r, 'decides an authorization branch');
+      // Compared with the authenticated subject, the request value is being checked: the right guard.
+      if (cond && !againstSubject(text, fnFacts, cond)) for (const r of readsOrHolders(cond)) if (compares || PRIVILEGE.test(textOf(text, r))) report(r, 'decides an authorization branch');
     }
     return true;
   });

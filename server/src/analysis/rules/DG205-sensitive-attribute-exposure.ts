@@ -1,6 +1,7 @@
 import { removeItem } from '../fixes/literals';
 import { rangeOf, type SyntaxNode } from '../parse/syntax';
 import { droppedInBody, isSensitive, projectionHits, readAttribute, responseEntries, sites } from './support/projections';
+import { publicByDesign } from '../facts/publicness';
 import type { RuleModule } from './rule';
 
 const rule: RuleModule = {
@@ -29,6 +30,8 @@ const rule: RuleModule = {
     const { facts } = context;
     for (const fnFacts of facts.handlers) {
       if (fnFacts.handler!.responseNarrowed) continue;
+      // A login/token route hands the caller the token it just minted: that is its purpose.
+      const minted = publicByDesign(facts, fnFacts) ? /token/i : undefined;
       const seen = new Set<string>();
       for (const r of fnFacts.returns) {
         for (const id of r.value.dbWhole?.keys() ?? []) {
@@ -52,7 +55,7 @@ const rule: RuleModule = {
         for (const e of entries) {
           const attr = isSensitive(facts, e.key) ? e.key : readAttribute(facts, e.valueNode);
           const key = `${e.keyNode.start}`;
-          if (!attr || !isSensitive(facts, attr) || seen.has(key)) continue;
+          if (!attr || !isSensitive(facts, attr) || seen.has(key) || minted?.test(e.key)) continue;
           seen.add(key);
           const pair = e.keyNode.parent;
           context.report({

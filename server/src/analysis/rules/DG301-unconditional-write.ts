@@ -12,7 +12,7 @@ const rule: RuleModule = {
     owasp: ['API1:2023 Broken Object Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Reports an unconditional write only where an overwrite or a phantom write hurts. The exact contract:\n\n- **Create paths** (a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`): `put_item` / PynamoDB `save()` without a condition whose key the client chooses (request input) or that nothing shows to be new (in a repository method the key is a parameter, so it is reported there, at the call). Silent when a key attribute is freshly generated (`uuid4()`, `ulid`, `secrets.token_*`) or the key is the caller\'s own identity.\n- **Updates and deletes in a handler** (`update_item`, `delete_item`, PynamoDB `update()`/`delete()`) whose key comes from the request. Also a repository\'s update method (a function named `update_*`, `edit_*`, `modify_*`, `patch_*`, `change_*`, `rename_*` taking the key from its caller): wrong for every caller, reported at the call. Silent when the key is the caller\'s identity, when the function read, queried, created or updated the same table before (a status update of an item it just read or created), outside handlers (cleanup jobs, repository code called with server-chosen keys) and in Lambda event consumers (`event["Records"]`, `event["detail"]`).\n- **Read-modify-write**: a `put_item` in a handler that replaces an item it read with `get_item` before, keyed by the request (a concurrent change is lost).\n\nNever reported: batch writes (`batch_write_item`, `batch_writer()` in any form, including `self._table.batch_writer()`), which cannot take conditions; upserts keyed by the caller; server-keyed writes.',
+      whatItDoes: 'Reports an unconditional write only where an overwrite or a phantom write hurts. The exact contract:\n\n- **Create paths** (a POST route, or a function named `create_*`, `add_*`, `register_*`, `new_*`, `insert_*`): `put_item` / PynamoDB `save()` without a condition whose key the client chooses (request input) or that nothing shows to be new (in a repository method the key is a parameter, so it is reported there, at the call). Silent when a key attribute is freshly generated (`uuid4()`, `ulid`, `secrets.token_*`) or the key is the caller\'s own identity.\n- **Updates and deletes in a handler** (`update_item`, `delete_item`, PynamoDB `update()`/`delete()`) whose key comes from the request. Also a repository\'s update or delete method (a function named `update_*`, `edit_*`, `modify_*`, `patch_*`, `change_*`, `rename_*`, `delete_*`, `remove*` taking the key from its caller): wrong for every caller, reported at the call. Silent when the key is the caller\'s identity, when the function read, queried, created or updated the same table before (a status update of an item it just read or created), outside handlers (cleanup jobs, repository code called with server-chosen keys) and in Lambda event consumers (`event["Records"]`, `event["detail"]`).\n- **Read-modify-write**: a `put_item` in a handler that replaces an item it read with `get_item` before, keyed by the request (a concurrent change is lost).\n\nNever reported: batch writes (`batch_write_item`, `batch_writer()` in any form, including `self._table.batch_writer()`), which cannot take conditions; upserts keyed by the caller; server-keyed writes.',
       whyIsThisBad: '`update_item` on a missing key creates a new item (an attacker can plant items); `put_item` replaces an existing item wholesale (a "create" that overwrites someone else\'s data); `delete_item` reports success for anything. A condition makes DynamoDB refuse the write atomically instead.',
       example: '@app.post("/notes")\ndef create_note(note: NoteIn, user=Depends(get_current_user)):\n    table.put_item(Item={"note_id": note.note_id, "owner_id": user["user_id"], "title": note.title})',
       useInstead: 'table.put_item(\n    Item={...},\n    ConditionExpression="attribute_not_exists(note_id)",\n)',
@@ -22,6 +22,7 @@ const rule: RuleModule = {
   },
   messages: {
     update: '`{{method}}` with a key chosen by the request has no ConditionExpression: it {{effect}} whatever item the key names, existing or not.',
+    layer: '`{{method}}` in `{{fn}}` has no ConditionExpression: for every caller, it {{effect}} whatever item the key names, existing or not.',
     overwrite: '`{{method}}` replaces an item this handler read earlier, with no ConditionExpression: a concurrent change is silently lost.',
     put: '`{{method}}` in a create path has no ConditionExpression: it silently overwrites an existing item with the same key.',
   },
@@ -36,7 +37,7 @@ const rule: RuleModule = {
         const m = call.method;
         context.report({
           messageId: kind,
-          data: { method: m, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
+          data: { method: m, fn: fnFacts.fn.name, effect: m.startsWith('delete') ? 'deletes' : 'creates or changes' },
           node: call.methodNode,
           fixes: () => { const f = existenceConditionFix(facts, fnFacts, call); return f ? [f] : []; },
         });

@@ -3,6 +3,7 @@ import { textOf } from '../model/module';
 import type { Value } from '../model/values';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { RuleModule } from './rule';
+import { listIndex } from './support/listIndex';
 import { placeholderFix } from './support/placeholderFix';
 import { StringBuilds } from './support/stringBuild';
 
@@ -48,7 +49,7 @@ function check(facts: FileFacts, fnFacts: FunctionFacts, report: (call: TableCal
       builds ??= new StringBuilds(facts.text, fnFacts.fn, facts.globals);
       const b = builds.analyze(t.node);
       if (b.konst) continue;
-      if (b.built) report(call, t, b.bad ?? t.node, false);
+      if (b.built && !listIndex(facts, t.node, t.value, b.bad ?? t.node)) report(call, t, b.bad ?? t.node, false);
       // The whole expression straight from the request (not assembled here, not through a helper).
       else if ((t.value?.request || t.value?.payload) && builds.direct(t.node)) report(call, t, t.node, true);
     }

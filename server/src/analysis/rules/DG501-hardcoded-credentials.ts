@@ -8,7 +8,8 @@ const CRED_KWARGS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_
 const CRED_NAME = /^aws_(access_key_id|secret_access_key|session_token)$/i;
 const KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g;
 /** Values that cannot be a real credential: moto's "testing", DynamoDB Local's "fake"/"local"/"key"... */
-const PLACEHOLDER = /^(|test\w*|fake\w*|dummy\w*|mock\w*|moto|local\w*|example\w*|placeholder|x+|foo|bar|none|null|anything|key|secret|id|your[_-]?\w*|<[^>]*>|\$\{[^}]*\}|\*+|\S*EXAMPLE(KEY)?)$/i;
+// Settings-class defaults that only name the setting (`"secret_key"`, `"access_key"`) are placeholders too.
+const PLACEHOLDER = /^(|test\w*|fake\w*|dummy\w*|mock\w*|moto|local\w*|example\w*|placeholder|x+|foo|bar|none|null|anything|key|secret|id|token|changeme|change[_-]me|your[_-]?\w*|(aws[_-]?)?(secret|access|session)([_-]access)?[_-]?(key|token)([_-]?id)?|<[^>]*>|\$\{[^}]*\}|\*+|\S*EXAMPLE(KEY)?)$/i;
 
 function isKeyShaped(s: string): boolean {
   return new RegExp(KEY_ID.source).test(s);

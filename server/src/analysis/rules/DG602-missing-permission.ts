@@ -32,6 +32,8 @@ const rule: RuleModule = {
     if (!lookup) return;
     for (const f of context.facts.functions) {
       for (const call of f.calls) {
+        // Made inside a layer: reported there, at the DynamoDB call.
+        if (call.via) continue;
         const fns = lookup.functionsOf(call).filter((fn) => fn.policiesKnown);
         if (fns.length === 0) continue;
         const table = lookup.tableOf(call);

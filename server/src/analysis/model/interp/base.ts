@@ -1,5 +1,5 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
-import type { HandlerInfo, ReturnFact, TableCall } from '../facts';
+import { AUTHENTICATED, type HandlerInfo, type ReturnFact, type TableCall } from '../facts';
 import { textOf, type FunctionInfo } from '../module';
 import { statusFromName } from '../names';
 import type { Read } from '../knowledge/frameworks';
@@ -26,6 +26,8 @@ export abstract class FlowBase {
   /** Enclosing loop statements (innermost last), for `TableCall.loop`. */
   protected readonly loops: SyntaxNode[] = [];
   protected currentStatement: SyntaxNode | undefined;
+  /** State of the path being run (a subject read marks it authenticated from there on). */
+  protected pathState: State | undefined;
 
   constructor(
     protected readonly ctx: ModuleContext,
@@ -60,6 +62,7 @@ export abstract class FlowBase {
   protected subjectRead(node: SyntaxNode, label: string): Value {
     const src: Source = { id: `subject:${node.start}`, label, node };
     if (this.mode !== 'module' && !this.subjectReads.some((s) => s.node.start === node.start)) this.subjectReads.push(src);
+    this.pathState?.verified.add(AUTHENTICATED);
     return { subject: [src] };
   }
 

@@ -282,8 +282,11 @@ export abstract class GuardFlow extends FlowBase {
     }
     if (expr.type === 'call') {
       if (this.isAbortCall(expr)) return true;
-      // `return not_found()` where the helper returns a 404 response.
-      if (this.calleeSummary(expr)?.denies) return true;
+      // `return not_found()` where the helper returns a 404 response, `return response("...", 404)`
+      // through a response helper of the workspace.
+      const helper = this.calleeSummary(expr);
+      if (helper?.denies) return true;
+      if (helper && field(expr, 'arguments')?.children.some((a) => DENY_STATUS.has(this.statusOf(a.type === 'keyword_argument' ? field(a, 'value') : a) ?? 0))) return true;
       const name = this.calleeName(expr);
       if (/Response$|^make_response$/.test(name)) {
         const status = this.statusOf(this.callArg(expr, name === 'make_response' ? 1 : 99, ['status', 'status_code']));

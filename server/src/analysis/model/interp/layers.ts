@@ -82,6 +82,13 @@ export abstract class LayerFlow extends CallFlow {
     for (const c of summary.calls) {
       if (this.calls.length >= 4 * MAX_LAYER_CALLS) break;
       const made = this.remake(c, callee, node, anchor, argAt, ids, state);
+      // One call per DynamoDB call reached from this anchor (a layer calling the same helper twice).
+      const bottom = made?.via?.[made.via.length - 1]?.node;
+      const dup = this.calls.find((x) => x.methodNode === anchor && x.via?.[x.via.length - 1]?.node === bottom);
+      if (dup && made) {
+        ids.set(c.id, dup.id);
+        continue;
+      }
       if (made && this.mode !== 'module') this.calls.push(made);
     }
     // The return value with the arguments in place of the parameters.

@@ -185,6 +185,12 @@ function sessionMethod(m: string): MethodModel | undefined {
   return undefined;
 }
 
+/**
+ * Boolean authentication checks (`if not auth_is_valid(event): return 401`): calling one reads
+ * the subject on the paths it dominates, like the configured auth functions.
+ */
+export const AUTH_CHECK_NAME = /^(auth_?is_?valid\w*|is_?(authenticated|authorized|authorised|valid_(token|session|api_?key|user))|check_(auth|token|api_?key|session)\w*|validate_(auth|token|api_?key|session)\w*)$/i;
+
 /** PynamoDB update actions `User.role.set(x)`. */
 export const PYNAMO_ACTIONS = new Set(['set', 'add', 'remove', 'delete', 'append', 'prepend']);
 

@@ -5,7 +5,7 @@ import { textOf } from '../../model/module';
 // DG301's contract (its docs page spells it out): which unconditional writes hurt.
 
 const CREATING_NAME = /^(create|add|register|new|insert)_/;
-const UPDATING_NAME = /^(update|edit|modify|patch|change|rename)_/;
+const UPDATING_NAME = /^(update|edit|modify|patch|change|rename|delete|remove)(_|$)/;
 
 function hasCondition(call: TableCall): boolean {
   return call.kwargs.has('ConditionExpression') || call.kwargs.has('Expected') || call.kwargs.has('condition');
@@ -52,14 +52,19 @@ function touchedBefore(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall
 }
 
 /** Which kind of harmful unconditional write `call` is, if any (the contract in the docs below). */
-export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall): 'update' | 'put' | 'overwrite' | undefined {
-  if (hasCondition(call) || call.api === 'batch' || isEventConsumer(facts, fnFacts)) return undefined;
+export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall): 'update' | 'layer' | 'put' | 'overwrite' | undefined {
+  if (hasCondition(call) || call.api === 'batch' || isEventConsumer(facts, fnFacts) || /\bbatch_writer\(/.test(textOf(facts.text, fnFacts.fn.body)) && /^batch|writer/i.test(textOf(facts.text, call.receiver))) return undefined;
   const m = call.method;
   const isUpdateOrDelete = m === 'update_item' || m === 'delete_item' || (call.api === 'pynamo' && (m === 'update' || m === 'delete'));
   const isPut = m === 'put_item' || (call.api === 'pynamo' && m === 'save');
   if (isUpdateOrDelete) {
     // A repository's update method is wrong for every caller: a missing key becomes a phantom item.
-    if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && !m.startsWith('delete') && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) return 'update';
+    if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) {
+      // Counters and `if_not_exists` are upserts by design; event-fed modules update what an event named.
+      const upsert = /\bADD\b|if_not_exists\(/i.test(call.kwargs.get('UpdateExpression')?.value.str ?? textOf(facts.text, call.node));
+      const eventFed = /\[\s*["'](Records|detail)["']\s*\]/.test(facts.text);
+      return upsert || eventFed || touchedBefore(facts, fnFacts, call, /^(get_item|get|query)$/) ? undefined : 'layer';
+    }
     if (!fnFacts.handler || !requestKeyed(facts, call)) return undefined;
     return touchedBefore(facts, fnFacts, call, /^(get_item|get|query|put_item|save|update_item)$/) ? undefined : 'update';
   }
