@@ -17,17 +17,9 @@ import {
   type StatusParams,
 } from '../../server/out/protocol';
 import { applyTextEdits, delay, editsFor, fileUri, LspClient, type ClientOptions } from './helpers/lspClient';
+import { SMOKE_SAMPLE } from './helpers/cliTree';
 
-const SMOKE = [
-  'import boto3',
-  'from flask import Flask',
-  'app = Flask(__name__)',
-  'table = boto3.resource("dynamodb").Table("users")',
-  '@app.route("/users/<user_id>")',
-  'def get_user(user_id):',
-  '    return table.get_item(Key={"user_id": user_id})["Item"]',
-  '',
-].join('\n');
+const SMOKE = SMOKE_SAMPLE;
 /** 0-based lines of the smoke sample's anchors (RULES.md: DG101 on `get_item`, DG102 on the def). */
 const GET_ITEM_LINE = 6;
 const DEF_LINE = 5;

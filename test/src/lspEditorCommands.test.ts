@@ -9,22 +9,13 @@ import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { EditorRequests, type DebugInfo, type ExportSarifResult } from '../../server/out/protocol';
-import { runCli } from './helpers/cliTree';
+import { runCli, SMOKE_SAMPLE } from './helpers/cliTree';
 import { delay, fileUri, LspClient, REPO_ROOT } from './helpers/lspClient';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const SCHEMA = path.join(REPO_ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
 
-const SMOKE = [
-  'import boto3',
-  'from flask import Flask',
-  'app = Flask(__name__)',
-  'table = boto3.resource("dynamodb").Table("users")',
-  '@app.route("/users/<user_id>")',
-  'def get_user(user_id):',
-  '    return table.get_item(Key={"user_id": user_id})["Item"]',
-  '',
-].join('\n');
+const SMOKE = SMOKE_SAMPLE;
 
 interface SarifLog {
   runs: Array<{

@@ -10,17 +10,9 @@ import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { Notifications, type StatusParams } from '../../server/out/protocol';
 import { delay, fileUri, LspClient } from './helpers/lspClient';
+import { SMOKE_SAMPLE } from './helpers/cliTree';
 
-const SMOKE = [
-  'import boto3',
-  'from flask import Flask',
-  'app = Flask(__name__)',
-  'table = boto3.resource("dynamodb").Table("users")',
-  '@app.route("/users/<user_id>")',
-  'def get_user(user_id):',
-  '    return table.get_item(Key={"user_id": user_id})["Item"]',
-  '',
-].join('\n');
+const SMOKE = SMOKE_SAMPLE;
 
 /** Over 1 MB of leading comments (trailing ones after an indented block make tree-sitter's scanner quadratic). */
 const PADDING = '# padding padding padding padding padding padding padding padding padding\n'.repeat(15000);
