@@ -93,6 +93,7 @@ export class Analyzer {
     // Caps so that generated or hostile code (50,000 implicitly concatenated strings on one line)
     // yields a readable report and bounded work; `truncated` says how much was left out.
     const perLine = new Map<number, number>();
+    const seen = new Set<string>();
     let dropped = 0;
     const layers = layerAnchors(facts);
     for (const rule of RULES) {
@@ -106,15 +107,19 @@ export class Analyzer {
         report(r: Report) {
           const range = 'type' in r.node ? nodeRange(r.node) : r.node;
           if (isSuppressed(suppressions, range.start.line, code)) return;
+          const template = rule.messages[r.messageId];
+          if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
+          const message = formatMessage(template, r.data);
+          // One call into a layer may reach the same defect along two paths: one squiggle, not two.
+          const key = `${code}:${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${message}`;
+          if (seen.has(key)) return;
+          seen.add(key);
           const onLine = perLine.get(range.start.line) ?? 0;
           if (onLine >= MAX_FINDINGS_PER_LINE) {
             dropped++;
             return;
           }
           perLine.set(range.start.line, onLine + 1);
-          const template = rule.messages[r.messageId];
-          if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          const message = formatMessage(template, r.data);
           // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
           const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
           const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
