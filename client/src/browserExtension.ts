@@ -56,7 +56,8 @@ async function createClient(context: vscode.ExtensionContext, output: vscode.Out
   };
   const clientOptions: LanguageClientOptions = {
     // Any scheme: in vscode.dev files live on vscode-vfs:, in tests on file: or vscode-test-web:.
-    documentSelector: [{ language: 'python' }],
+    // pyproject.toml too: configuration mistakes are diagnosed in it, as on the desktop.
+    documentSelector: [{ language: 'python' }, { pattern: '**/pyproject.toml' }],
     synchronize: { configurationSection: Names.settingsSection },
     diagnosticPullOptions: { onChange: true, onSave: true },
     initializationOptions,
