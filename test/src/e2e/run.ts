@@ -16,6 +16,7 @@ import { codeServerVersion, installExtension, startCodeServer, tail, writeUserSe
 import { CHROMIUM_BIN, CODE_SERVER_BIN, KEEP_TEMP, log, OUTPUT_DIR, REPO_ROOT, requireFile, VSIX, WATCHDOG_MS } from './env';
 import { COMMAND_STEPS } from './commandSteps';
 import { CONFIG_STEPS } from './configSteps';
+import { NOTEBOOK_STEPS } from './notebookSteps';
 import { STEPS as MAIN_STEPS, type StepContext } from './steps';
 import { Workbench } from './workbench';
 import { createWorkspace } from './workspace';
@@ -34,7 +35,7 @@ const VIEWPORT = { width: 1600, height: 1000 };
 const STEP_TIMEOUT_MS = 150000;
 /** DG_E2E_STEPS=<regex>: run only the steps whose title matches (and the essential first one). */
 const ONLY = process.env['DG_E2E_STEPS'] ? new RegExp(process.env['DG_E2E_STEPS'], 'i') : undefined;
-const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS, ...CONFIG_STEPS];
+const STEPS = [...MAIN_STEPS, ...COMMAND_STEPS, ...NOTEBOOK_STEPS, ...CONFIG_STEPS];
 /** Screenshot name suffix -> image of the README and the user guide (docs/extension/README.md). */
 const DOCS_IMAGES: Array<[string, string]> = [
   ['-quick-fix-menu.png', path.join(REPO_ROOT, 'docs', 'images', 'quick-fix.png')],
