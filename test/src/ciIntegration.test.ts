@@ -165,5 +165,26 @@ describe('CI integrations', function () {
       git('add', '.');
       assert.strictEqual(run().status, 0, 'nothing left to fix');
     });
+
+    it('installs from a clone of this repository as pre-commit\'s node hook (try-repo) and runs', function () {
+      if (!hasPreCommit()) {
+        assert.ok(!process.env['CI'], 'pre-commit is missing (apt-get install pre-commit)');
+        this.skip();
+      }
+      // try-repo needs this checkout to be a git repository (a source tarball is not).
+      if (!fs.existsSync(path.join(REPO_ROOT, '.git'))) this.skip();
+      // pre-commit clones the repository, runs `npm install` there (our postinstall builds the
+      // CLI), packs it and installs the pack: what a user's `repo: <this repository>` gets.
+      this.timeout(600000);
+      const root = tree({ 'app/api.py': SMOKE_SAMPLE });
+      const env = { ...process.env, PRE_COMMIT_HOME: path.join(root, '.pre-commit-home'), CI: '1', NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1' };
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: 'pipe' });
+      git('init', '-q');
+      git('add', '.');
+      const r = spawnSync('pre-commit', ['try-repo', REPO_ROOT, 'dynamo-guard', '--all-files', '--color', 'never'], { cwd: root, env, encoding: 'utf8' });
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /DynamoGuard\.+Failed/);
+      assert.match(r.stdout, /app\/api\.py:7:\d+: DG101 /);
+    });
   });
 });
