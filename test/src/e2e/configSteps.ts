@@ -33,8 +33,10 @@ export const CONFIG_STEPS: Step[] = [
         const titles = await wb.openQuickFixMenu();
         assert.ok(titles.some((t) => t.startsWith('Change to "auth-functions"')), `quick fixes: ${titles.join(' | ')}`);
         await wb.chooseQuickFix('Change to "auth-functions"');
-        await wb.save();
         await wb.waitStable('no squiggle left on the fixed key', async () => (await wb.squigglesOn(at.line, 'error')).length === 0);
+        // Saved once the quick fix is in the buffer; the write may land a moment later.
+        await wb.save();
+        await wb.waitFor('the saved file to hold the corrected key', async () => fs.readFileSync(file, 'utf8') === original || undefined, 15000);
         assert.strictEqual(fs.readFileSync(file, 'utf8'), original, 'the quick fix restores the file');
         log('  the quick fix "Change to \\"auth-functions\\"" restored the key; the squiggle is gone');
       } finally {
