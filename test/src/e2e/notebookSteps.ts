@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { log } from './env';
 import type { Step } from './steps';
-import { describeMarkers, markers, type Workbench } from './workbench';
+import { describeMarkers, markers, type DomElement, type Workbench } from './workbench';
 
 const NOTEBOOK = 'order_lookup.ipynb';
 
@@ -51,20 +51,7 @@ function notebookJson(): string {
 const CODE_CELLS = '.notebookOverlay .cell-list-container .monaco-list-row.code-cell-row';
 
 // In-page code runs in the browser; the DOM lib is not compiled in (see workbench.ts).
-interface DomRect {
-  top: number;
-  bottom: number;
-  left: number;
-  width: number;
-  height: number;
-}
-interface DomElement {
-  readonly textContent: string | null;
-  getAttribute(name: string): string | null;
-  getBoundingClientRect(): DomRect;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-}
+// The page's DOM, as the workbench helpers type it (the test's tsconfig has no DOM types).
 declare const document: DomElement;
 
 interface CellSquiggle {

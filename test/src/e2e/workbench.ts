@@ -10,14 +10,14 @@ import { log } from './env';
 // In-page functions run in the browser. This project compiles without the DOM lib (it would
 // change Node's timer types for every test), so the few DOM members they use are declared here,
 // for this module only.
-interface DomRect {
+export interface DomRect {
   top: number;
   bottom: number;
   left: number;
   width: number;
   height: number;
 }
-interface DomElement {
+export interface DomElement {
   readonly className: string;
   readonly textContent: string | null;
   readonly innerText: string;
