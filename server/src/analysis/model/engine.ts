@@ -181,6 +181,7 @@ export function* computeFactsSteps(
 
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
   guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
+  if (!summaryOnly) guarded('<class bodies>', 1, undefined, () => moduleFlow.runClassBodies(structure.classes.values()));
   collectTypeAliases(ctx);
   collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
   for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
@@ -256,6 +257,7 @@ export function* computeFactsSteps(
     globals,
     functions,
     handlers: functions.filter((f) => f.handler),
+    moduleCalls: moduleFlow.moduleCalls,
     settings,
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),

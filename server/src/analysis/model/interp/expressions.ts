@@ -170,6 +170,7 @@ export abstract class ExpressionFlow extends GuardFlow {
   protected evalDict(node: SyntaxNode, state: State): Value {
     const entries: DictEntry[] = [];
     let rest: Value = EMPTY;
+    let computedKeys: Value = EMPTY;
     let allConst = true;
     for (const c of node.children) {
       if (c.type === 'pair') {
@@ -179,7 +180,10 @@ export abstract class ExpressionFlow extends GuardFlow {
         const vv = this.eval(v, state);
         if (!vv.constant) allConst = false;
         if (kv.str !== undefined) entries.push({ key: kv.str, keyNode: k, valueNode: v, value: vv });
-        else rest = join(rest, join(keyTaint(kv), derivedOrSelf(vv)));
+        else {
+          rest = join(rest, join(keyTaint(kv), derivedOrSelf(vv)));
+          computedKeys = join(computedKeys, derived(kv));
+        }
       } else if (c.type === 'dictionary_splat') {
         const inner = c.children.find((x) => x.named);
         const v = inner ? this.eval(inner, state) : EMPTY;
@@ -191,6 +195,7 @@ export abstract class ExpressionFlow extends GuardFlow {
       }
     }
     const out: Value = { ...(isEmpty(rest) ? {} : spreadCarry(rest)), dict: entries };
+    if (!isEmpty(computedKeys)) out.computedKeys = computedKeys;
     // Narrowing: a dict literal of chosen fields is not a whole item unless an entry is.
     const whole = new Map<number, DbLevel>();
     for (const e of entries) for (const [id, lvl] of e.value.dbWhole ?? []) whole.set(id, lvl);
