@@ -4,6 +4,7 @@ import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
+import { substitute } from './interp/layers';
 import { BudgetExceeded, type Budget, type InitTemplate, type SummaryRef } from './interp/state';
 import { foreignInit, foreignMethod, foreignName } from './layers';
 import { AUTH_CHECK_NAME } from './knowledge/frameworks';
@@ -161,7 +162,10 @@ export function* computeFactsSteps(
       const self = selfValue(ctx, className, fn, attrs ?? [], env);
       const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env, self));
       const ref: SummaryRef = { summary, params: fn.params.map((p) => p.name) };
-      if (fn.decorators.some((d) => PROPERTY_DECORATOR.test(textOf(text, d)))) ref.property = true;
+      const decorators = fn.decorators.map((d) => textOf(text, d));
+      if (decorators.some((d) => PROPERTY_DECORATOR.test(d))) ref.property = true;
+      if (decorators.some((d) => STATIC_DECORATOR.test(d))) ref.binding = 'static';
+      else if (decorators.some((d) => CLASS_DECORATOR.test(d))) ref.binding = 'class';
       methodSummaries.set(key, ref);
       return ref;
     },
@@ -248,7 +252,7 @@ export function* computeFactsSteps(
     }
     const facts = guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);
-      for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => providerReturns(ctx, name))) env.set(k, v);
+      for (const [k, v] of handlerEnv(ctx, fn, handler, (name, bind) => providerReturns(ctx, name, bind))) env.set(k, v);
       return new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
     });
     // A function cut short by the budget has no facts (no findings rather than wrong ones).
@@ -294,14 +298,17 @@ export function* computeFactsSteps(
 const EMPTY_SUMMARY: FunctionSummary = Object.freeze({ returns: EMPTY, guardPairs: [], isAuth: false, calls: [] });
 
 /** What a `Depends(name)` provider returns: a function of this file or an imported one (a repository instance...). */
-function providerReturns(ctx: ModuleContext, name: string): Value | undefined {
-  const local = ctx.summary(name)?.returns;
-  if (local) return local;
-  const imp = ctx.structure.imports.get(name);
-  const f = imp ? ctx.foreign?.(imp.qualified) : undefined;
-  if (f?.kind !== 'function') return undefined;
-  const r = f.summary.returns;
-  return r.obj === 'instance' && !r.module ? { ...r, module: f.path } : r;
+function providerReturns(ctx: ModuleContext, name: string, bind?: (param: string) => Value | undefined): Value | undefined {
+  // `Depends(get_repo)` or `Depends(dependencies.get_repo)` through an imported module.
+  const dot = name.indexOf('.');
+  const local = dot < 0 ? ctx.summary(name) : undefined;
+  const imp = local ? undefined : ctx.structure.imports.get(dot < 0 ? name : name.slice(0, dot));
+  const f = imp ? ctx.foreign?.(imp.qualified + (dot < 0 ? '' : name.slice(dot))) : undefined;
+  const params = local ? ctx.structure.topFunctions.get(name)?.params.map((p) => p.name) : f?.kind === 'function' ? f.params : undefined;
+  let r = local?.returns ?? (f?.kind === 'function' ? f.summary.returns : undefined);
+  if (!r || !params) return r;
+  if (bind) r = substitute(r, (i) => (params[i] !== undefined ? bind(params[i]!) : undefined), new Map(), 0);
+  return f?.kind === 'function' && r.obj === 'instance' && !r.module ? { ...r, module: f.path } : r;
 }
 
 /** A module-level name as importers see it (classes by kind; globals as bound; functions are summarised instead). */
@@ -405,7 +412,8 @@ function selfValue(ctx: ModuleContext, className: string, fn: FunctionInfo, attr
   const isClassMethod = decorators.some((d) => CLASS_DECORATOR.test(d));
   const cls = new FlowAnalyzer(ctx, undefined, 'module').classValueOf(className);
   if (cls.obj === 'pynamoModel') return isClassMethod ? cls : { obj: 'pynamoItem', name: className, key: { params: [0] } };
-  if ((cls.obj && cls.obj !== 'classRef') || isClassMethod) return undefined;
+  if (cls.obj && cls.obj !== 'classRef') return undefined;
+  if (isClassMethod) return { obj: 'classRef', name: className };
   const bound = paramAttrs(attrs);
   for (const a of bound) env.set(`self.${a.name}`, a.value);
   return { obj: 'instance', name: className, ...(bound.length ? { attrs: bound } : {}) };

@@ -68,14 +68,16 @@ export abstract class CallFlow extends ExpressionFlow {
       const special = this.knownCall(q, node, args, kwargs, allArgs);
       if (special) return special;
       const recv = this.eval(recvNode, state);
-      // Methods of workspace classes, PynamoDB models' own methods included (not the library's).
-      if (recv.obj === 'instance' || ((recv.obj === 'pynamoItem' || recv.obj === 'pynamoModel') && !METHOD_MODELS[recv.obj]?.methods(method))) {
+      // Methods of workspace classes, PynamoDB models' own methods included (not the library's),
+      // and static/class methods called on a workspace class (`TokenService.refresh(...)`).
+      const onClass = recv.obj === 'classRef' || (!recv.obj && !!recv.name && recvNode.type === 'identifier' && this.t(recvNode) === recv.name && this.ctx.structure.classes.has(recv.name));
+      if (recv.obj === 'instance' || onClass || ((recv.obj === 'pynamoItem' || recv.obj === 'pynamoModel') && !METHOD_MODELS[recv.obj]?.methods(method))) {
         const layered = this.callMethod(recv, method, node, args, kwargs, state);
         if (layered) return layered;
       }
       // `services.get_order(x)`, `db.get(table, key)` on an imported module.
       const head = dotted.split('.')[0]!;
-      if (!recv.obj && q !== dotted && !state.env.has(head) && !this.ctx.globals.has(head)) {
+      if (!recv.obj && (q !== dotted || this.ctx.structure.imports.has(head)) && !state.env.has(head) && !this.ctx.globals.has(head)) {
         const layered = this.callImported(q, node, args, kwargs, state);
         if (layered) return layered;
       }

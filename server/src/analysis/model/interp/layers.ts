@@ -71,7 +71,10 @@ export abstract class LayerFlow extends CallFlow {
   }
 
   private methodCallee(recv: Value, method: string, ref: SummaryRef): Callee {
-    const callee: Callee = { summary: ref.summary, params: ref.params, offset: 1, label: method };
+    // On the class itself only a classmethod gets its first parameter implicitly.
+    const onClass = recv.obj !== 'instance' && recv.obj !== 'pynamoItem' && recv.obj !== 'pynamoModel';
+    const offset = ref.binding === 'static' || (onClass && ref.binding !== 'class') ? 0 : 1;
+    const callee: Callee = { summary: ref.summary, params: ref.params, offset, label: method };
     if (recv.module) callee.path = recv.module;
     if (recv.obj === 'instance' && recv.attrs?.length) callee.attrs = recv.attrs;
     // A model's own method on an item: `self.save()` inside writes the item the caller holds.

@@ -45,6 +45,8 @@ export interface SummaryRef {
   params: string[];
   /** A `@property` / `@cached_property`: read as an attribute, not called. */
   property?: boolean;
+  /** `@staticmethod` / `@classmethod`: called on the class, arguments start at parameter 0 / 1. */
+  binding?: 'static' | 'class';
 }
 
 export type Foreign = ({ kind: 'function'; path: string } & SummaryRef) | { kind: 'value'; value: Value };
