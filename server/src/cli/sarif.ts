@@ -104,7 +104,14 @@ export function toSarif(report: ScanReport, rules: readonly RuleMeta[]): string 
       ...(index !== undefined ? { ruleIndex: index } : {}),
       level: LEVEL[finding.severity],
       message: { text: finding.message },
-      locations: [{ physicalLocation: { artifactLocation: location(f.path), region: region(finding.range) } }],
+      locations: [
+        {
+          physicalLocation: { artifactLocation: location(f.path), region: region(finding.range) },
+          // Notebook regions count lines within a cell (CLI.md); name the cell so a reader can find it.
+          ...(finding.cell !== undefined ? { logicalLocations: [{ name: `cell ${finding.cell + 1}`, kind: 'notebookCell' }] } : {}),
+        },
+      ],
+      ...(finding.cell !== undefined ? { properties: { cell: finding.cell + 1 } } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: prints[i]! },
       ...(finding.related.length > 0
         ? {
