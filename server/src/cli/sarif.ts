@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { pathToFileURL } from 'url';
 import { REPOSITORY_URL, ruleDocUrl, type Range, type RuleMeta, type Severity } from '../analysis';
-import type { ReportedFinding, ScanReport } from './report';
+import { relatedPath, type ReportedFinding, type ScanReport } from './report';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -118,7 +118,7 @@ export function toSarif(report: ScanReport, rules: readonly RuleMeta[]): string 
             relatedLocations: finding.related.map((r, id) => ({
               id,
               message: { text: r.message },
-              physicalLocation: { artifactLocation: location(f.path), region: region(r.range) },
+              physicalLocation: { artifactLocation: location(relatedPath(report, f.path, r)), region: region(r.range) },
             })),
           }
         : {}),
