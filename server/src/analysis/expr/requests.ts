@@ -135,6 +135,16 @@ function dictState(d: DictSite | undefined, absentKnown: boolean, flowKeys?: str
   return { state: 'known', entries, complete };
 }
 
+/**
+ * `params["FilterExpression"] = cond` then `scan(**params)`: the model points at the key string,
+ * the expression is the assigned value (often a conditions object from a helper).
+ */
+function assignedValue(node: SyntaxNode): SyntaxNode {
+  const sub = node.parent;
+  const assign = sub?.type === 'subscript' && node.field === 'subscript' ? sub.parent : undefined;
+  return assign?.type === 'assignment' && field(assign, 'left') === sub ? field(assign, 'right') ?? node : node;
+}
+
 function callSite(facts: FileFacts, call: TableCall, scope: Scope): RequestSite | undefined {
   const exprs: ExprSite[] = [];
   const specs: ExprSpec[] = [];
@@ -146,7 +156,7 @@ function callSite(facts: FileFacts, call: TableCall, scope: Scope): RequestSite 
       opaque = true; // a boto3.dynamodb.conditions builder: boto3 writes (and escapes) it
       continue;
     }
-    const { site, spec } = exprSite(kind, kw, arg.node, scope, call.node, arg.value.str);
+    const { site, spec } = exprSite(kind, kw, assignedValue(arg.node), scope, call.node, arg.value.str);
     if (!spec) {
       opaque = true;
       continue;
