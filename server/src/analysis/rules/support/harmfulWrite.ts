@@ -39,9 +39,19 @@ function requestKeyed(facts: FileFacts, call: TableCall): boolean {
   return !!call.kwargs.get('Item')?.value.dict?.some((e) => e.value.request?.length && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
 }
 
+const EVENT_FIELD = /\[\s*["'](Records|detail)["']\s*\]/;
+const eventFedModules = new WeakMap<FileFacts, boolean>();
+
 /** API Gateway handlers serve requests; functions fed `event["Records"]`/`event["detail"]` consume events. */
 export function isEventConsumer(facts: FileFacts, fnFacts: FunctionFacts): boolean {
-  return fnFacts.handler?.framework === 'lambda' && /\[\s*["'](Records|detail)["']\s*\]/.test(textOf(facts.text, fnFacts.fn.body));
+  return fnFacts.handler?.framework === 'lambda' && EVENT_FIELD.test(textOf(facts.text, fnFacts.fn.body));
+}
+
+/** The module reads `["Records"]`/`["detail"]` somewhere; once per file, not once per write (a whole-text scan). */
+function isEventFedModule(facts: FileFacts): boolean {
+  let fed = eventFedModules.get(facts);
+  if (fed === undefined) eventFedModules.set(facts, (fed = EVENT_FIELD.test(facts.text)));
+  return fed;
 }
 
 function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
@@ -83,7 +93,7 @@ export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: Tab
       // Built by `.format`/f-string: its literal template still shows the clauses.
       const ue = kw?.value.str ?? (kw ? /^[rbuf]*["']([^"']*)["']/i.exec(textOf(facts.text, kw.node))?.[1] ?? '' : '');
       const upsert = /\bADD\b|if_not_exists\(/i.test(kw?.value.str ?? textOf(facts.text, call.node));
-      const eventFed = /\[\s*["'](Records|detail)["']\s*\]/.test(facts.text);
+      const eventFed = isEventFedModule(facts);
       if (upsert || eventFed || readsExisting(ue) || touchedBefore(facts, fnFacts, call, /^(get_item|get|query)$/)) return undefined;
       return callersChooseKey(facts, call) === false ? undefined : 'layer';
     }
