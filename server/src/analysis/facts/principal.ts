@@ -1,4 +1,4 @@
-import type { FileFacts, FunctionFacts } from '../model/facts';
+import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
 
 // Service-to-service handlers: an API Gateway route with IAM authorization is called by other
@@ -31,4 +31,18 @@ export function serviceCaller(facts: FileFacts, fnFacts: FunctionFacts): Service
     if (IAM_IDENTITY.test(textOf(facts.text, f.body))) return { why: `the caller is an IAM principal (\`${f.name}()\`)` };
   }
   return undefined;
+}
+
+// Caller-scoped credentials: the table is reached with credentials the authorizer minted for this
+// caller (`boto3.resource("dynamodb", aws_session_token=event["requestContext"]["authorizer"][...])`),
+// typically a role whose policy pins `dynamodb:LeadingKeys` to the caller's tenant. DynamoDB itself
+// refuses another tenant's keys, so a request-chosen key crosses nothing.
+const SCOPED_TOKEN = /aws_session_token\s*=\s*(?![^,)\n]*(environ|getenv))[^,)\n]*(token|authorizer|credentials)/i;
+const FROM_AUTHORIZER = /\[\s*["']authorizer["']\s*\]/;
+
+/** The call's table object is built with credentials taken from the caller's authorizer context. */
+export function callerScopedCredentials(facts: FileFacts, call: TableCall): boolean {
+  const file = call.via?.[call.via.length - 1]?.path;
+  const text = file ? facts.workspace?.factsAt?.(file)?.text : facts.text;
+  return !!text && SCOPED_TOKEN.test(text) && FROM_AUTHORIZER.test(text);
 }
