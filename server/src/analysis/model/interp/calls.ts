@@ -3,7 +3,7 @@ import type { TableCall } from '../facts';
 import { ERROR_TEXT_CALL, KNOWN_CALLS, METHOD_MODELS, PYNAMO_ACTIONS, VALIDATING_CALL } from '../knowledge/frameworks';
 import {
   CONVERSION_BUILTINS, LOOKUP_METHODS, MODEL_PARSE_METHODS, MUTATING_METHODS, OPAQUE_BUILTINS, PAYLOAD_DUMP_METHODS,
-  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS,
+  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS, PYNAMO_WHOLE_VIEWS,
 } from '../knowledge/python';
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
@@ -243,6 +243,8 @@ export abstract class CallFlow extends ExpressionFlow {
     state: State,
   ): Value {
     const methodNode = field(field(node, 'function')!, 'attribute')!;
+    // `note.to_simple_dict()`: a view of the whole PynamoDB item.
+    if (recv.obj === 'pynamoItem' && PYNAMO_WHOLE_VIEWS.has(method)) return { ...derived(recv), ...(recv.dbWhole ? { dbWhole: recv.dbWhole } : {}) };
     const model = recv.obj ? METHOD_MODELS[recv.obj] : undefined;
     if (model) {
       const m = model.methods(method);

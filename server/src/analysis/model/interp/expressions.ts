@@ -1,5 +1,6 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import { ATTRIBUTE_SOURCES, IMPORTED_NAMES, INDEX_SOURCES } from '../knowledge/frameworks';
+import { PYNAMO_WHOLE_VIEWS } from '../knowledge/python';
 import {
   constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, MAX_DICT_ENTRIES, mergeEntries, type DbLevel, type DictEntry, type Source, type Value,
 } from '../values';
@@ -271,6 +272,7 @@ export abstract class ExpressionFlow extends GuardFlow {
     }
     switch (base.obj) {
       case 'pynamoItem': {
+        if (PYNAMO_WHOLE_VIEWS.has(attr)) return { ...derived(base), ...(base.dbWhole ? { dbWhole: base.dbWhole } : {}) };
         const out = derived(base);
         for (const id of base.dbFrom ?? []) this.calls.find((c) => c.id === id)?.usedFields.add(attr);
         return out;
