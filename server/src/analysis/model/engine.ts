@@ -4,13 +4,14 @@ import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
-import { BudgetExceeded, type Budget, type SummaryRef } from './interp/state';
-import { foreignMethod, foreignName } from './layers';
+import { BudgetExceeded, type Budget, type InitTemplate, type SummaryRef } from './interp/state';
+import { foreignInit, foreignMethod, foreignName } from './layers';
 import { AUTH_CHECK_NAME } from './knowledge/frameworks';
 import { detectHandler, handlerEnv } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
-import { EMPTY, join, type Value } from './values';
+import { EMPTY, join, type InstanceAttr, type Value } from './values';
+import { ATTR_PARAM_BASE, attrShape, MAX_SPECIALISATIONS, paramAttrs } from './instances';
 import type { WorkspaceIndex } from './workspace';
 
 // Per-document cache: facts of a function are reused while its text and the module context it
@@ -170,6 +171,9 @@ export function* computeFactsSteps(
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();
   const methodDeps = new Map<string, Deps>();
+  const specialisations = new Map<string, number>();
+  const initTemplates = new Map<string, InitTemplate | undefined>();
+  const initDeps = new Map<string, Deps>();
   let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
@@ -187,9 +191,17 @@ export function* computeFactsSteps(
       const f = foreignName(workspace, path, qualified);
       return f?.kind === 'value' ? f.value : undefined;
     },
-    methodSummary: (className, method) => {
-      const key = `${className}.${method}`;
+    methodSummary: (className, method, attrs) => {
+      const shape = attrs?.length ? attrShape(attrs) : '';
+      let key = `${className}.${method}`;
       note(`m:${key}`, methodText(className, method));
+      if (shape) {
+        // Specialised per shape of the instance's constructor-given attributes, a few per method.
+        const n = (specialisations.get(key) ?? 0) + 1;
+        if (n > MAX_SPECIALISATIONS && !methodSummaries.has(`${key}#${shape}`)) return ctx.methodSummary!(className, method);
+        specialisations.set(key, n);
+        key = `${key}#${shape}`;
+      }
       if (methodSummaries.has(key)) {
         const deps = methodDeps.get(key);
         if (deps) noteAll(deps);
@@ -201,16 +213,33 @@ export function* computeFactsSteps(
       methodSummaries.set(key, undefined);
       const { value: ref, deps } = collect(() => {
         const env = guarded(`${className}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, className));
-        const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env));
-        return { summary, params: fn.params.map((p) => p.name) };
+        const self = selfValue(ctx, className, fn, attrs ?? [], env);
+        const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env, self));
+        const r: SummaryRef = { summary, params: fn.params.map((p) => p.name) };
+        if (fn.decorators.some((d) => PROPERTY_DECORATOR.test(textOf(text, d)))) r.property = true;
+        return r;
       });
       methodSummaries.set(key, ref);
       methodDeps.set(key, deps);
       noteAll(deps);
       return ref;
     },
+    initTemplate: (className, file) => {
+      if (file !== undefined && file !== path) return foreignInit(workspace, file, className);
+      note(`c:${className}`, initText(className));
+      if (initTemplates.has(className)) {
+        noteAll(initDeps.get(className) ?? new Map());
+        return initTemplates.get(className);
+      }
+      initTemplates.set(className, undefined);
+      const { value: t, deps } = collect(() => guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className)));
+      initTemplates.set(className, t);
+      initDeps.set(className, deps);
+      noteAll(deps);
+      return t;
+    },
     foreign: (qualified) => foreignName(workspace, path, qualified),
-    foreignMethod: (file, className, method) => foreignMethod(workspace, file, className, method),
+    foreignMethod: (file, className, method, attrs) => foreignMethod(workspace, file, className, method, attrs),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');
       if (!workspace || dot <= 0) return undefined;
@@ -262,7 +291,7 @@ export function* computeFactsSteps(
   currentCache.moduleKey = moduleKey;
 
   const functions: FunctionFacts[] = [];
-  const classEnvs = new Map<string, Map<string, Value>>();
+  const classEnvs = new Map<string, { value: Map<string, Value>; deps: Deps }>();
   // Summaries first, one per step (validating a cached function may need several at once).
   // The time budget counts work, not the pauses of a time-sliced caller.
   const pause = function* (): Generator<void, void> {
@@ -298,13 +327,14 @@ export function* computeFactsSteps(
     let env = new Map<string, Value>();
     if (fn.className) {
       note(`c:${fn.className}`, initText(fn.className));
-      let selfEnv = classEnvs.get(fn.className);
-      if (!selfEnv) {
+      let known = classEnvs.get(fn.className);
+      if (!known) {
         const cls = fn.className;
-        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
-        classEnvs.set(fn.className, selfEnv);
+        known = collect(() => guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls)));
+        classEnvs.set(fn.className, known);
       }
-      env = new Map(selfEnv);
+      noteAll(known.deps);
+      env = new Map(known.value);
     }
     return guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);
@@ -338,7 +368,8 @@ export function* computeFactsSteps(
     ...(path ? { path } : {}),
     keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
     summary: (name) => ctx.summary(name),
-    methodSummary: (className, method) => ctx.methodSummary!(className, method),
+    methodSummary: (className, method, attrs) => ctx.methodSummary!(className, method, attrs),
+    initTemplate: (className) => ctx.initTemplate!(className),
     describe: (name) => describeName(ctx, name),
     schemas,
     localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
@@ -411,9 +442,10 @@ function isAuthBody(text: string, fn: FunctionInfo, settings: DynamoGuardSetting
   return JWT_DECODE.test(body) || RAISES_401.test(body);
 }
 
-function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, Value>): FunctionSummary {
+function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, Value>, self?: Value): FunctionSummary {
   const env = new Map<string, Value>(selfEnv);
   fn.params.forEach((p, i) => env.set(p.name, { params: [i] }));
+  if (self && fn.params[0]) env.set(fn.params[0].name, self);
   const flow = new FlowAnalyzer(ctx, fn, 'helper');
   const facts = flow.runFunction(env);
   let returns: Value = EMPTY;
@@ -441,6 +473,42 @@ function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, V
     calls: facts.calls.slice(0, 32),
     ...(facts.returns.length && facts.returns.every((r) => flow.deniesOnReturn(r.node)) ? { denies: true } : {}),
   };
+}
+
+const PROPERTY_DECORATOR = /^(?:functools\.)?(?:property|cached_property)$/;
+const STATIC_DECORATOR = /^(?:staticmethod)$/;
+const CLASS_DECORATOR = /^(?:classmethod)$/;
+
+/**
+ * What a method's first parameter is in its summary: for a PynamoDB model, the item (whose key is
+ * the caller's receiver key, parameter 0) or the model class; for another class, an instance of it
+ * whose constructor-given attributes are parameters ATTR_PARAM_BASE + k (bound in `env` too).
+ */
+function selfValue(ctx: ModuleContext, className: string, fn: FunctionInfo, attrs: readonly InstanceAttr[], env: Map<string, Value>): Value | undefined {
+  const decorators = fn.decorators.map((d) => textOf(ctx.text, d));
+  if (decorators.some((d) => STATIC_DECORATOR.test(d))) return undefined;
+  const isClassMethod = decorators.some((d) => CLASS_DECORATOR.test(d));
+  const cls = new FlowAnalyzer(ctx, undefined, 'module').classValueOf(className);
+  if (cls.obj === 'pynamoModel') return isClassMethod ? cls : { obj: 'pynamoItem', name: className, key: { params: [0] } };
+  if ((cls.obj && cls.obj !== 'classRef') || isClassMethod) return undefined;
+  const bound = paramAttrs(attrs);
+  for (const a of bound) env.set(`self.${a.name}`, a.value);
+  return { obj: 'instance', name: className, ...(bound.length ? { attrs: bound } : {}) };
+}
+
+/** `__init__`'s `self.<attr>` bindings over its parameters, for instances built with arguments. */
+function initTemplate(ctx: ModuleContext, className: string): InitTemplate | undefined {
+  const init = ctx.structure.classes.get(className)?.methods.find((m) => m.name === '__init__');
+  if (!init) return undefined;
+  const env = new Map<string, Value>();
+  init.params.forEach((p, i) => env.set(p.name, { params: [i] }));
+  new FlowAnalyzer(ctx, init, 'module').runFunction(env);
+  const attrs: InstanceAttr[] = [];
+  for (const [k, v] of env) {
+    if (!k.startsWith('self.') || k.indexOf('.', 5) >= 0 || !v.params?.some((i) => i > 0 && i < ATTR_PARAM_BASE)) continue;
+    attrs.push({ name: k.slice(5), value: v });
+  }
+  return { params: init.params.map((p) => p.name), attrs };
 }
 
 /** `self.<attr>` bindings made in `__init__` (tables kept on a repository object). */

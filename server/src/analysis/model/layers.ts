@@ -1,4 +1,5 @@
-import type { Foreign, SummaryRef } from './interp/state';
+import type { Foreign, InitTemplate, SummaryRef } from './interp/state';
+import type { InstanceAttr } from './values';
 import type { WorkspaceIndex } from './workspace';
 
 // Cross-module layers: what a qualified name of another workspace module is (a function with its
@@ -19,10 +20,16 @@ export function foreignName(workspace: WorkspaceIndex | undefined, importer: str
   }
   const v = mod.facts.describe(name);
   if (!v) return undefined;
-  if ((v.obj === 'instance' || v.obj === 'classRef') && !v.module) return { kind: 'value', value: { ...v, module: mod.path } };
+  if ((v.obj === 'instance' || v.obj === 'classRef' || v.obj === 'pynamoModel') && !v.module) return { kind: 'value', value: { ...v, module: mod.path } };
   return { kind: 'value', value: v };
 }
 
-export function foreignMethod(workspace: WorkspaceIndex | undefined, file: string, className: string, method: string): SummaryRef | undefined {
-  return workspace?.factsAt?.(file)?.methodSummary(className, method);
+export function foreignMethod(
+  workspace: WorkspaceIndex | undefined, file: string, className: string, method: string, attrs?: readonly InstanceAttr[],
+): SummaryRef | undefined {
+  return workspace?.factsAt?.(file)?.methodSummary(className, method, attrs);
+}
+
+export function foreignInit(workspace: WorkspaceIndex | undefined, file: string, className: string): InitTemplate | undefined {
+  return workspace?.factsAt?.(file)?.initTemplate(className);
 }
