@@ -171,9 +171,10 @@ export function* computeFactsSteps(
 
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();
+  const methodDeps = new Map<string, Deps>();
   const specialisations = new Map<string, number>();
   const initTemplates = new Map<string, InitTemplate | undefined>();
-  const methodDeps = new Map<string, Deps>();
+  const initDeps = new Map<string, Deps>();
   let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
@@ -228,12 +229,16 @@ export function* computeFactsSteps(
     },
     initTemplate: (className, file) => {
       if (file !== undefined && file !== path) return foreignInit(workspace, file, className);
-      // A caller's facts depend on this class's constructor: editing it must invalidate them.
       note(`c:${className}`, initText(className));
-      if (initTemplates.has(className)) return initTemplates.get(className);
+      if (initTemplates.has(className)) {
+        noteAll(initDeps.get(className) ?? new Map());
+        return initTemplates.get(className);
+      }
       initTemplates.set(className, undefined);
-      const t = guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className));
+      const { value: t, deps } = collect(() => guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className)));
       initTemplates.set(className, t);
+      initDeps.set(className, deps);
+      noteAll(deps);
       return t;
     },
     foreign: (qualified) => foreignName(workspace, path, qualified),
@@ -290,7 +295,7 @@ export function* computeFactsSteps(
   currentCache.moduleKey = moduleKey;
 
   const functions: FunctionFacts[] = [];
-  const classEnvs = new Map<string, Map<string, Value>>();
+  const classEnvs = new Map<string, { value: Map<string, Value>; deps: Deps }>();
   // Summaries first, one per step (validating a cached function may need several at once).
   // The time budget counts work, not the pauses of a time-sliced caller.
   const pause = function* (): Generator<void, void> {
@@ -326,13 +331,14 @@ export function* computeFactsSteps(
     let env = new Map<string, Value>();
     if (fn.className) {
       note(`c:${fn.className}`, initText(fn.className));
-      let selfEnv = classEnvs.get(fn.className);
-      if (!selfEnv) {
+      let known = classEnvs.get(fn.className);
+      if (!known) {
         const cls = fn.className;
-        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
-        classEnvs.set(fn.className, selfEnv);
+        known = collect(() => guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls)));
+        classEnvs.set(fn.className, known);
       }
-      env = new Map(selfEnv);
+      noteAll(known.deps);
+      env = new Map(known.value);
     }
     return guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);
