@@ -1,6 +1,8 @@
 // Route authorizers declared in infrastructure code, as the analyzer's subject evidence.
 
 import type { FileFacts } from '../model/facts';
+import { rangeOf } from '../parse/syntax';
+import type { RelatedLocation } from '../types';
 import type { FunctionInfo } from '../model/module';
 import * as path from 'path';
 import { infraFor } from './discover';
@@ -16,6 +18,23 @@ export function routeAuthorizer(facts: FileFacts, fn: FunctionInfo): string | un
   const routes = deployed.flatMap((d) => d.routes);
   if (routes.length === 0 || routes.some((r) => !r.authorizer)) return undefined;
   return [...new Set(routes.map((r) => r.authorizer!))].join(', ');
+}
+
+/**
+ * A route of a deployed function `fn` serves that has no authorizer while other routes of the
+ * same template have one: an open route among guarded ones is worth naming (DG102), with where
+ * the template declares it.
+ */
+export function openRouteAmongGuarded(facts: FileFacts, fn: FunctionInfo): { route: string; where: string; related: RelatedLocation } | undefined {
+  const lookup = infraLookup(facts);
+  const open = (lookup?.servedBy(fn) ?? []).flatMap((d) => d.routes).find((r) => !r.authorizer);
+  if (!lookup || !open) return undefined;
+  if (!lookup.model.functions.some((f) => f.routes.some((r) => r.authorizer && r.loc.file === open.loc.file))) return undefined;
+  const route = `${open.method} ${open.path}`;
+  const line = open.loc.line + 1;
+  // Related locations are ranges of the analysed file: the template's place is in the message.
+  const related = { range: rangeOf(fn.nameNode), message: `route ${route} is declared without an authorizer (${open.loc.file}:${line})` };
+  return { route, where: `${path.basename(open.loc.file)}:${line}`, related };
 }
 
 /** Names of this file's functions that the infrastructure code deploys as handlers. */

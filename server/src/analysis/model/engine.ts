@@ -1,4 +1,5 @@
 import { deployedHandlerNames } from '../infra/auth';
+import { infraValuesFor } from '../infra/engineValues';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
@@ -106,7 +107,10 @@ export function* computeFactsSteps(
   const schemas = new Map<string, string[]>();
 
   // Everything outside top-level function bodies shapes the context every function sees.
+  // Tables the infrastructure code binds to environment variables, and their key schemas (infra/engineValues.ts).
+  const infra = infraValuesFor(path);
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
+    infra.key + '\u0001' +
     contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
@@ -129,15 +133,19 @@ export function* computeFactsSteps(
     globals,
     settings,
     isAuthFunction,
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
+    envTable: (variable) => infra.envTables.get(variable),
     nextCallId: () => ++callIds,
     deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     budget,
     imported: (qualified) => {
       const v = importedValue(workspace, path, qualified);
-      if (v || qualified.endsWith('()')) return v;
+      // A summary's table without a name may be named from its own imports (an env-bound name in
+      // a config module): the module's facts, computed with the workspace, know it.
+      const unnamedTable = v?.obj === 'table' && !v.name;
+      if ((v && !unnamedTable) || qualified.endsWith('()')) return v;
       const f = foreignName(workspace, path, qualified);
-      return f?.kind === 'value' ? f.value : undefined;
+      return f?.kind === 'value' ? f.value : v;
     },
     methodSummary: (className, method) => {
       const key = `${className}.${method}`;
@@ -259,7 +267,7 @@ export function* computeFactsSteps(
     settings,
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
     summary: (name) => ctx.summary(name),
     methodSummary: (className, method) => ctx.methodSummary!(className, method),
     describe: (name) => describeName(ctx, name),

@@ -1,4 +1,4 @@
-import { routeAuthorizer } from '../infra/auth';
+import { openRouteAmongGuarded, routeAuthorizer } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
 import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
@@ -142,6 +142,7 @@ const rule: RuleModule = {
   },
   messages: {
     unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller.',
+    openRoute: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller: route {{route}} has no authorizer in {{where}}, while other routes there have one.',
   },
   check(context) {
     for (const fnFacts of context.facts.handlers) {
@@ -153,11 +154,13 @@ const rule: RuleModule = {
       if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
       const facts = context.facts;
+      // The template deploys it on an open route while guarding others (infra/auth.ts): say where.
+      const open = openRouteAmongGuarded(facts, fnFacts.fn);
       context.report({
-        messageId: 'unauthenticated',
-        data: { name: fnFacts.fn.name, count: String(calls.length) },
+        messageId: open ? 'openRoute' : 'unauthenticated',
+        data: { name: fnFacts.fn.name, count: String(calls.length), route: open?.route ?? '', where: open?.where ?? '' },
         node: fnFacts.fn.nameNode,
-        related: calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })),
+        related: [...calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })), ...(open ? [open.related] : [])],
         fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
       });
     }

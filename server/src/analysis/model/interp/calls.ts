@@ -168,6 +168,8 @@ export abstract class CallFlow extends ExpressionFlow {
           return allArgs;
         case 'condition':
           return { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+        case 'env':
+          return this.envRead(firstStr) ?? derived(allArgs);
         default:
           return EMPTY;
       }
