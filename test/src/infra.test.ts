@@ -263,7 +263,9 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     const f = analyzer.analyzeText(fs.readFileSync(file, 'utf8'), { path: file }).findings.find((x) => x.rule === 'DG102');
     assert.ok(f, 'DG102 reported');
     assert.match(f.message, /route GET \/customers\/\{id\} has no authorizer in serverless\.yml:\d+, while other routes there have one/);
-    assert.ok(f.related.some((r) => /declared without an authorizer \(.*serverless\.yml:\d+\)/.test(r.message)));
+    const rel = f.related.find((r) => /declared here without an authorizer/.test(r.message));
+    assert.strictEqual(rel?.path, path.join(INFRA_DIR, 'serverless', 'serverless.yml'));
+    assert.match(f.message, new RegExp(`serverless\\.yml:${rel.range.start.line + 1},`));
     // A service whose routes are all open (or all guarded) keeps the ordinary message.
     const rest = path.join(INFRA_DIR, 'cloudformation-rest', 'functions', 'parcels.py');
     const g = analyzer.analyzeText(fs.readFileSync(rest, 'utf8'), { path: rest }).findings.find((x) => x.rule === 'DG102');

@@ -93,6 +93,16 @@ describe('notebooks', function () {
       for (const fix of dg101.fixes) for (const e of fix.edits) assert.ok(e.line >= 1 && e.line <= 4, JSON.stringify(e));
     });
 
+    it('SARIF: notebook results name their cell (logical location and property)', async () => {
+      const result = await runCli(['scan', 'analysis.ipynb', '--format', 'sarif'], root);
+      type Result = { ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } }; logicalLocations?: Array<{ name: string; kind: string }> }>; properties?: { cell?: number } };
+      const results = (JSON.parse(result.stdout) as { runs: Array<{ results: Result[] }> }).runs[0]!.results;
+      const dg101 = results.find((r) => r.ruleId === 'DG101')!;
+      assert.deepEqual(dg101.locations[0]!.logicalLocations, [{ name: `cell ${GET_ITEM.cell + 1}`, kind: 'notebookCell' }]);
+      assert.equal(dg101.properties?.cell, GET_ITEM.cell + 1);
+      assert.equal(dg101.locations[0]!.physicalLocation.region.startLine, GET_ITEM.line + 1);
+    });
+
     it('text: path:cell N:line:col', async () => {
       const result = await runCli(['scan', 'analysis.ipynb'], root);
       assert.match(result.stdout, new RegExp(`^analysis\\.ipynb:cell ${GET_ITEM.cell + 1}:${GET_ITEM.line + 1}:${GET_ITEM.character + 1}: DG101 `, 'm'));

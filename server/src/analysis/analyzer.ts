@@ -132,7 +132,7 @@ export class Analyzer {
             severity,
             message,
             range,
-            related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
+            related: layer ? [...(r.related ?? []), ...viaRelated(layer, options.path)] : r.related ?? [],
           }, crossFile ? [] : r.fixes));
         },
       });
@@ -215,14 +215,17 @@ function layerAnchors(facts: FileFacts): Map<unknown, TableCall[]> {
 }
 
 /** Related information leading call by call from the handler's call down to the DynamoDB call. */
-function viaRelated(call: TableCall, anchor: Range, file: string | undefined): RelatedLocation[] {
+function viaRelated(call: TableCall, file: string | undefined): RelatedLocation[] {
   const hops = call.via ?? [];
   return hops.slice(1).map((h, i) => {
     const last = i === hops.length - 2;
-    const where = h.path ? ` (${relativeTo(file, h.path)}:${h.node.startRow + 1})` : '';
+    const other = h.path !== undefined && h.path !== file;
+    // The text names the place too: plain-text consumers (the CLI's text format) show only messages.
+    const where = other ? ` (${relativeTo(file, h.path!)}:${h.node.startRow + 1})` : '';
     return {
-      range: h.path ? anchor : nodeRange(h.node),
+      range: nodeRange(h.node),
       message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
+      ...(other ? { path: h.path! } : {}),
     };
   });
 }

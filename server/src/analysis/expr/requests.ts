@@ -3,7 +3,7 @@ import { field, type SyntaxNode } from '../parse/syntax';
 import type { ExprKind } from './ast';
 import { checkRequest, type DictState, type ExprAnalysis, type ExprSpec, type Issue, type Operation, type RequestSpec } from './check';
 import { isStringLiteral, unparenthesize, type DecodedLiteral } from './pyLiteral';
-import { resolveConstant, resolveDict, resolveStringLiteral, type ResolvedDict, type Scope } from './pyResolve';
+import { resolveConstant, resolveDict, resolveStringLiteral, resolveStringPool, type ResolvedDict, type Scope } from './pyResolve';
 
 // From table calls to DynamoDB requests: which expressions a call sends (as keyword arguments, in
 // `**params`, or inside transaction / batch entries), their text and where each character is
@@ -115,6 +115,8 @@ function exprSite(kind: ExprKind, label: string, node: SyntaxNode, scope: Scope,
   // The flow knows the constant (e.g. a module constant reassigned in a way we do not follow):
   // analyse the text, report at the argument.
   if (flowStr !== undefined && !isStringLiteral(node)) return { site, spec: { kind, text: flowStr } };
+  const pool = resolveStringPool(node, scope, at);
+  if (pool) return { site, spec: { kind, text: '', pool } };
   return { site };
 }
 

@@ -1,7 +1,6 @@
 // Route authorizers declared in infrastructure code, as the analyzer's subject evidence.
 
 import type { FileFacts } from '../model/facts';
-import { rangeOf } from '../parse/syntax';
 import type { RelatedLocation } from '../types';
 import type { FunctionInfo } from '../model/module';
 import * as path from 'path';
@@ -21,20 +20,21 @@ export function routeAuthorizer(facts: FileFacts, fn: FunctionInfo): string | un
 }
 
 /**
- * A route of a deployed function `fn` serves that has no authorizer while other routes of the
- * same template have one: an open route among guarded ones is worth naming (DG102), with where
- * the template declares it.
+ * What the template says of `fn`'s routes: `guarded` when every one is behind an authorizer (no
+ * DG102); an open route while other routes of the same template have an authorizer, named with
+ * where the template declares it (DG102's message and related information); else undefined.
  */
-export function openRouteAmongGuarded(facts: FileFacts, fn: FunctionInfo): { route: string; where: string; related: RelatedLocation } | undefined {
+export function templateRoutes(facts: FileFacts, fn: FunctionInfo): 'guarded' | { why: string; related: RelatedLocation } | undefined {
+  if (routeAuthorizer(facts, fn)) return 'guarded';
   const lookup = infraLookup(facts);
   const open = (lookup?.servedBy(fn) ?? []).flatMap((d) => d.routes).find((r) => !r.authorizer);
   if (!lookup || !open) return undefined;
   if (!lookup.model.functions.some((f) => f.routes.some((r) => r.authorizer && r.loc.file === open.loc.file))) return undefined;
   const route = `${open.method} ${open.path}`;
   const line = open.loc.line + 1;
-  // Related locations are ranges of the analysed file: the template's place is in the message.
-  const related = { range: rangeOf(fn.nameNode), message: `route ${route} is declared without an authorizer (${open.loc.file}:${line})` };
-  return { route, where: `${path.basename(open.loc.file)}:${line}`, related };
+  const l = open.loc;
+  const related = { range: { start: { line: l.line, character: l.column }, end: { line: l.endLine, character: l.endColumn } }, message: `route ${route} is declared here without an authorizer`, path: path.resolve(l.file) };
+  return { why: `: route ${route} has no authorizer in ${path.basename(open.loc.file)}:${line}, while other routes there have one`, related };
 }
 
 /** Names of this file's functions that the infrastructure code deploys as handlers. */

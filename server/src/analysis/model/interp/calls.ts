@@ -25,6 +25,8 @@ export abstract class CallFlow extends ExpressionFlow {
   protected abstract callImported(qualified: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
   /** A method of a workspace class instance (./layers.ts). */
   protected abstract callMethod(recv: Value, method: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
+  /** An instance with the attributes its constructor binds from these arguments (./layers.ts). */
+  protected abstract instanceOf(inst: Value, args: Args, kwargs: Kwargs): Value;
 
   protected evalArgs(call: SyntaxNode, state: State) {
     const args: Args = [];
@@ -66,13 +68,16 @@ export abstract class CallFlow extends ExpressionFlow {
       const special = this.knownCall(q, node, args, kwargs, allArgs);
       if (special) return special;
       const recv = this.eval(recvNode, state);
-      if (recv.obj === 'instance') {
+      // Methods of workspace classes, PynamoDB models' own methods included (not the library's),
+      // and static/class methods called on a workspace class (`TokenService.refresh(...)`).
+      const onClass = recv.obj === 'classRef' || (!recv.obj && !!recv.name && recvNode.type === 'identifier' && this.t(recvNode) === recv.name && this.ctx.structure.classes.has(recv.name));
+      if (recv.obj === 'instance' || onClass || ((recv.obj === 'pynamoItem' || recv.obj === 'pynamoModel') && !METHOD_MODELS[recv.obj]?.methods(method))) {
         const layered = this.callMethod(recv, method, node, args, kwargs, state);
         if (layered) return layered;
       }
       // `services.get_order(x)`, `db.get(table, key)` on an imported module.
       const head = dotted.split('.')[0]!;
-      if (!recv.obj && q !== dotted && !state.env.has(head) && !this.ctx.globals.has(head)) {
+      if (!recv.obj && (q !== dotted || this.ctx.structure.imports.has(head)) && !state.env.has(head) && !this.ctx.globals.has(head)) {
         const layered = this.callImported(q, node, args, kwargs, state);
         if (layered) return layered;
       }
@@ -110,7 +115,7 @@ export abstract class CallFlow extends ExpressionFlow {
           return v;
         }
       }
-      if (local?.obj === 'classRef') return { obj: 'instance', name: local.name ?? '', ...(local.module ? { module: local.module } : {}) };
+      if (local?.obj === 'classRef') return this.instanceOf({ obj: 'instance', name: local.name ?? '', ...(local.module ? { module: local.module } : {}) }, args, kwargs);
       if (imported && !local) {
         const layered = this.callImported(imported.qualified, node, args, kwargs, state);
         if (layered) return layered;
@@ -204,6 +209,7 @@ export abstract class CallFlow extends ExpressionFlow {
       const key = args[0]?.value ?? (info?.hashKey ? kwargs.get(info.hashKey)?.value : undefined) ?? kwargs.get('hash_key')?.value ?? EMPTY;
       const out: Value = { obj: 'pynamoItem', key, ...derived(allArgs) };
       if (cls.name) out.name = cls.name;
+      if (cls.module) out.module = cls.module;
       // Attribute values by name, for rules about what a save() writes.
       const entries = [...kwargs].filter(([k]) => k !== 'hash_key' && k !== 'range_key').map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
       if (entries.length) out.dict = entries;
@@ -212,8 +218,10 @@ export abstract class CallFlow extends ExpressionFlow {
       return out;
     }
     // A repository/service class of the workspace: its methods are summarised.
-    if (!cls.obj && cls.name && this.ctx.structure.classes.get(cls.name)?.methods.some((m) => m.name !== '__init__')) return { ...derived(allArgs), obj: 'instance', name: cls.name };
-    if (cls.obj === 'classRef') return { obj: 'instance', name: cls.name ?? '', ...(cls.module ? { module: cls.module } : {}) };
+    if (!cls.obj && cls.name && this.ctx.structure.classes.get(cls.name)?.methods.some((m) => m.name !== '__init__')) {
+      return this.instanceOf({ ...derived(allArgs), obj: 'instance', name: cls.name }, args, kwargs);
+    }
+    if (cls.obj === 'classRef') return this.instanceOf({ obj: 'instance', name: cls.name ?? '', ...(cls.module ? { module: cls.module } : {}) }, args, kwargs);
     // A Pydantic model built from an item keeps only the model's fields: narrowed.
     const out: Value = { ...derived(allArgs), obj: 'pydanticInstance' };
     if (cls.name) out.name = cls.name;
@@ -364,6 +372,7 @@ export abstract class CallFlow extends ExpressionFlow {
       const whole = new Map<number, DbLevel>([[id, method === 'get' ? 'item' : 'items']]);
       const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key: call.keys[0]?.value ?? EMPTY, keyedBy };
       if (call.pynamoModel) item.name = call.pynamoModel;
+      if (recv.module) item.module = recv.module;
       return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item, keyedBy };
     }
     return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy };

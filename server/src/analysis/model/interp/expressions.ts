@@ -16,6 +16,8 @@ import {
  */
 export abstract class ExpressionFlow extends GuardFlow {
   protected abstract evalCall(node: SyntaxNode, state: State): Value;
+  /** `obj.prop` for a `@property` of a workspace class (./layers.ts). */
+  protected abstract readProperty(recv: Value, attr: string, node: SyntaxNode, state: State): Value | undefined;
 
   eval(node: SyntaxNode, state: State): Value {
     if (this.depth > MAX_DEPTH) return EMPTY;
@@ -252,6 +254,10 @@ export abstract class ExpressionFlow extends GuardFlow {
       if (bound) return bound;
     }
     const base = this.eval(objNode, state);
+    if (base.obj === 'instance') {
+      const prop = this.readProperty(base, attr, node, state);
+      if (prop) return prop;
+    }
     const model = base.obj ? ATTRIBUTE_SOURCES[base.obj] : undefined;
     if (model) {
       const r = (Object.hasOwn(model.attrs, attr) ? model.attrs[attr] : undefined) ?? (model.pattern?.test.test(attr) ? model.pattern.read : undefined);

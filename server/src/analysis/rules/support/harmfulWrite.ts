@@ -37,9 +37,19 @@ function requestKeyed(facts: FileFacts, call: TableCall): boolean {
   return !!call.kwargs.get('Item')?.value.dict?.some((e) => e.value.request?.length && (schema ? schema.includes(e.key) : KEY_LIKE.test(e.key)));
 }
 
+const EVENT_FIELD = /\[\s*["'](Records|detail)["']\s*\]/;
+const eventFedModules = new WeakMap<FileFacts, boolean>();
+
 /** API Gateway handlers serve requests; functions fed `event["Records"]`/`event["detail"]` consume events. */
 function isEventConsumer(facts: FileFacts, fnFacts: FunctionFacts): boolean {
-  return fnFacts.handler?.framework === 'lambda' && /\[\s*["'](Records|detail)["']\s*\]/.test(textOf(facts.text, fnFacts.fn.body));
+  return fnFacts.handler?.framework === 'lambda' && EVENT_FIELD.test(textOf(facts.text, fnFacts.fn.body));
+}
+
+/** The module reads `["Records"]`/`["detail"]` somewhere; once per file, not once per write (a whole-text scan). */
+function isEventFedModule(facts: FileFacts): boolean {
+  let fed = eventFedModules.get(facts);
+  if (fed === undefined) eventFedModules.set(facts, (fed = EVENT_FIELD.test(facts.text)));
+  return fed;
 }
 
 function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
@@ -62,7 +72,7 @@ export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: Tab
     if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && !m.startsWith('delete') && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) {
       // Counters and `if_not_exists` are upserts by design; event-fed modules update what an event named.
       const upsert = /\bADD\b|if_not_exists\(/i.test(call.kwargs.get('UpdateExpression')?.value.str ?? textOf(facts.text, call.node));
-      const eventFed = /\[\s*["'](Records|detail)["']\s*\]/.test(facts.text);
+      const eventFed = isEventFedModule(facts);
       return upsert || eventFed || touchedBefore(facts, fnFacts, call, /^(get_item|get|query)$/) ? undefined : 'layer';
     }
     if (!fnFacts.handler || !requestKeyed(facts, call)) return undefined;
