@@ -1,4 +1,5 @@
 import { deployedHandlerNames } from '../infra/auth';
+import { infraValuesFor } from '../infra/engineValues';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
@@ -119,10 +120,13 @@ export function* computeFactsSteps(
 
   const authNames = new Set<string>();
   for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
+  // Tables the infrastructure code binds to environment variables, and their key schemas (infra/engineValues.ts).
+  const infra = infraValuesFor(path);
   // Everything outside function and method bodies shapes the context every function sees; so
-  // do the auth functions (a body that starts decoding a token makes its callers authenticated).
+  // do the auth functions (a body that starts decoding a token makes its callers authenticated)
+  // and the infrastructure values.
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
-    [...authNames].join(',') + '\u0001' + contextText(text, doc.units, structure.functions);
+    [...authNames].join(',') + '\u0001' + infra.key + '\u0001' + contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
     cache = { contextKey, functions: new Map(), summaries: new Map() };
@@ -182,15 +186,19 @@ export function* computeFactsSteps(
     globals,
     settings,
     isAuthFunction,
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
+    envTable: (variable) => infra.envTables.get(variable),
     nextCallId: () => ++callIds,
     deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     budget,
     imported: (qualified) => {
       const v = importedValue(workspace, path, qualified);
-      if (v || qualified.endsWith('()')) return v;
+      // A summary's table without a name may be named from its own imports (an env-bound name in
+      // a config module): the module's facts, computed with the workspace, know it.
+      const unnamedTable = v?.obj === 'table' && !v.name;
+      if ((v && !unnamedTable) || qualified.endsWith('()')) return v;
       const f = foreignName(workspace, path, qualified);
-      return f?.kind === 'value' ? f.value : undefined;
+      return f?.kind === 'value' ? f.value : v;
     },
     methodSummary: (className, method, attrs) => {
       const shape = attrs?.length ? attrShape(attrs) : '';
@@ -371,7 +379,7 @@ export function* computeFactsSteps(
     settings,
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
     summary: (name) => ctx.summary(name),
     methodSummary: (className, method, attrs) => ctx.methodSummary!(className, method, attrs),
     initTemplate: (className) => ctx.initTemplate!(className),

@@ -179,6 +179,8 @@ export abstract class CallFlow extends ExpressionFlow {
           if (firstStr === undefined && arg && (arg.request?.length || arg.params?.length)) named.key = derived(arg);
           return named;
         }
+        case 'env':
+          return this.envRead(firstStr) ?? derived(allArgs);
         default:
           return EMPTY;
       }

@@ -304,7 +304,17 @@ export abstract class ExpressionFlow extends GuardFlow {
     const base = this.eval(baseNode, state);
     const key = subNode ? this.eval(subNode, state) : EMPTY;
     if (baseNode.type === 'identifier' && enumClasses(this.ctx).has(this.t(baseNode))) return { ...derived(key), checked: true };
+    if (baseNode.type !== 'call' && this.qualify(this.t(baseNode)) === 'os.environ') {
+      const env = this.envRead(key.str);
+      if (env) return env;
+    }
     return this.index(base, key.str, node, key);
+  }
+
+  /** `os.environ["ORDERS_TABLE"]`: the name of the table the infrastructure code binds to it. */
+  protected envRead(variable: string | undefined): Value | undefined {
+    const table = variable !== undefined ? this.ctx.envTable?.(variable) : undefined;
+    return table !== undefined ? { str: table, constant: true } : undefined;
   }
 
   /** `base[key]` and `base.get(key)`. */
