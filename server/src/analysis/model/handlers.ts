@@ -162,6 +162,18 @@ function annotationName(ctx: ModuleContext, p: ParamInfo): string | undefined {
   return m ? lastName(m[1]!) : undefined;
 }
 
+const SCALAR = /^(str|int|float|bool|bytes|Optional|Union|List|list|Set|set|Tuple|tuple|Sequence|Literal|UUID|uuid|date|datetime|time|timedelta|Decimal|EmailStr|constr|conint|confloat|HttpUrl|AnyUrl|Enum)$/;
+const PARAM_KINDS: Record<string, string> = { Header: 'header', Cookie: 'cookie', Form: 'form field', File: 'uploaded file', UploadFile: 'uploaded file', Path: 'path parameter', Query: 'query parameter' };
+
+/** How FastAPI reads a parameter (for messages): a class annotation not known here is a body model. */
+function fastapiParamKind(ctx: ModuleContext, p: ParamInfo, ann: string | undefined, pathParams: Set<string>): string {
+  if (pathParams.has(p.name)) return 'path parameter';
+  const marker = p.default?.type === 'call' ? lastName(textOf(ctx.text, field(p.default, 'function')!)) : undefined;
+  if (marker && PARAM_KINDS[marker]) return PARAM_KINDS[marker]!;
+  if (ann && PARAM_KINDS[ann]) return PARAM_KINDS[ann]!;
+  return ann && /^[A-Z]/.test(ann) && !SCALAR.test(ann) ? 'request body' : 'query parameter';
+}
+
 /** Initial values of a handler's parameters, and which ones hold the subject. */
 export function handlerEnv(
   ctx: ModuleContext,
@@ -241,8 +253,7 @@ export function handlerEnv(
         env.set(p.name, { request: [s], payload: s });
         continue;
       }
-      const kind = pathParams.has(p.name) ? 'path parameter' : 'query parameter';
-      env.set(p.name, { request: [src(`${kind} \`${p.name}\``)], ...checked });
+      env.set(p.name, { request: [src(`${fastapiParamKind(ctx, p, ann, pathParams)} \`${p.name}\``)], ...checked });
       continue;
     }
     // Flask view args and Chalice URI params.

@@ -12,7 +12,9 @@ import { isEventConsumer } from './support/harmfulWrite';
 const PROJECTED = ['ProjectionExpression', 'AttributesToGet', 'attributes_to_get', 'Select'];
 
 function isProjected(call: TableCall): boolean {
-  if (PROJECTED.some((k) => call.kwargs.has(k))) return true;
+  // `Select="ALL_ATTRIBUTES"` asks for every attribute explicitly.
+  const select = call.kwargs.get('Select')?.value.str;
+  if (PROJECTED.some((k) => call.kwargs.has(k) && !(k === 'Select' && select?.startsWith('ALL_')))) return true;
   // batch_get_item puts the projection per table inside RequestItems.
   const ri = call.kwargs.get('RequestItems')?.value;
   return !!ri?.dict?.some((t) => dictGet(t.value, 'ProjectionExpression') || dictGet(t.value, 'AttributesToGet'));

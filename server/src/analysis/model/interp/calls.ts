@@ -172,7 +172,15 @@ export abstract class CallFlow extends ExpressionFlow {
         case 'response':
           return allArgs;
         case 'condition':
-          return { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+        {
+          const named: Value = { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+          // `Attr(body["field"])`: the caller names the attribute (DG405).
+          const arg = args[0]?.value;
+          if (firstStr === undefined && arg && (arg.request?.length || arg.params?.length)) named.key = derived(arg);
+          return named;
+        }
+        case 'env':
+          return this.envRead(firstStr) ?? derived(allArgs);
         default:
           return EMPTY;
       }
@@ -256,7 +264,7 @@ export abstract class CallFlow extends ExpressionFlow {
         const [builder, attr] = (recv.name ?? ':').split(':') as ['Key' | 'Attr', string];
         // `between(low, high)`: either bound may be request input.
         const value = method === 'between' ? join(args[0]?.value ?? EMPTY, args[1]?.value ?? EMPTY) : args[0]?.value ?? EMPTY;
-        return { cond: [{ builder, attr, op: method, value, node }] };
+        return { cond: [{ builder, attr, op: method, value, node, ...(recv.key ? { nameValue: recv.key } : {}) }] };
       }
       case 'pydanticInstance':
         return derived(recv);
@@ -359,13 +367,14 @@ export abstract class CallFlow extends ExpressionFlow {
       usedFields: new Set(),
       isRead,
       isWrite,
-      fn: this.fn!,
+      fn: this.fn ?? this.moduleUnit!,
     };
     if (recv.name && recv.obj !== 'pynamoModel' && recv.obj !== 'pynamoItem') call.tableName = recv.name;
     if (recv.obj === 'pynamoModel' || recv.obj === 'pynamoItem') call.pynamoModel = recv.name ?? '';
     call.keys = extractKeys(call, recv, this.ctx.structure, (t) => this.ctx.keySchema(t));
     call.conditionBindsSubject = conditionBindsSubject(call);
     if (this.mode !== 'module') this.calls.push(call);
+    else if (this.moduleUnit && !this.moduleCalls.some((c) => c.node === node)) this.moduleCalls.push(call);
     if (!isRead) return { dbFrom: [id] };
     const keyedBy = call.keys.reduce<Value>((acc, k) => join(acc, derived(k.value)), EMPTY);
     if (api === 'pynamo') {
