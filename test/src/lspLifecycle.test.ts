@@ -196,12 +196,13 @@ describe('language server lifecycle and limits (LSP over stdio)', function () {
       'from app.security import who_is_calling',
       '',
       'app = FastAPI()',
-      'notes = boto3.resource("dynamodb").Table("notes")',
+      'products = boto3.resource("dynamodb").Table("products")',
       '',
-      '@app.get("/notes/{note_id}")',
-      'def read_note(note_id: str, caller: dict = Depends(who_is_calling)):',
-      // DG201 (no projection) does not depend on the index; DG102 without the index would be false.
-      '    return notes.get_item(Key={"owner": caller["sub"], "note_id": note_id})["Item"]',
+      '@app.get("/products/{sku}")',
+      'def read_product(sku: str, caller: dict = Depends(who_is_calling)):',
+      // DG201 (a whole catalogue item, no projection) does not depend on the index; DG102 without
+      // the index would be false.
+      '    return products.get_item(Key={"sku": sku})["Item"]',
       '',
     ].join('\n');
     function project(name: string): string {

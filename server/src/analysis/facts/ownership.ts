@@ -1,4 +1,4 @@
-import type { FileFacts, TableCall } from '../model/facts';
+import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
 import { matchesAny } from '../model/names';
 import { rangeOf, type SyntaxNode } from '../parse/syntax';
@@ -39,12 +39,6 @@ function tableLabel(facts: FileFacts, call: TableCall): string {
   return tableNameOf(call) ?? call.pynamoModel ?? textOf(facts.text, call.receiver);
 }
 
-function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
-  if (tableNameOf(a) !== undefined || tableNameOf(b) !== undefined) return tableNameOf(a) === tableNameOf(b);
-  if (a.pynamoModel || b.pynamoModel) return a.pynamoModel === b.pynamoModel;
-  return textOf(facts.text, a.receiver) === textOf(facts.text, b.receiver);
-}
-
 function where(facts: FileFacts, node: SyntaxNode): string {
   const file = facts.path ? facts.path.split(/[\\/]/).pop() : 'line';
   return `${file}:${node.startRow + 1}`;
@@ -70,7 +64,7 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
   if (model && field) return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
   const used = [...call.usedFields, ...projected(call)].find((a) => isOwnerAttribute(facts, a));
   if (used) return { message: `Items of \`${table}\` carry the owner attribute \`${used}\``, node: call.methodNode };
-  const local = evidenceIn(facts, (c) => c !== call && sameTable(facts, c, call), table);
+  const local = localEvidence(facts, call);
   if (local) return local;
   // Another module of the workspace writes or guards the same table.
   const remote = name ? facts.workspace?.ownedTable?.(name) : undefined;
@@ -78,21 +72,55 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
   return undefined;
 }
 
+/** Same identity as `sameTable`: a name, else a PynamoDB model, else the receiver's text. */
+function tableKey(facts: FileFacts, c: TableCall): string {
+  const name = tableNameOf(c);
+  if (name !== undefined) return `name:${name}`;
+  if (c.pynamoModel) return `model:${c.pynamoModel}`;
+  return `recv:${textOf(facts.text, c.receiver)}`;
+}
+
+/** Per file, the first evidence for each table: one pass over the calls, not one per read (3,000 handlers). */
+const evidenceByTable = new WeakMap<FileFacts, Map<string, Ownership>>();
+
+function localEvidence(facts: FileFacts, call: TableCall): Ownership | undefined {
+  let byTable = evidenceByTable.get(facts);
+  if (!byTable) {
+    byTable = new Map();
+    for (const f of facts.functions) {
+      for (const c of f.calls) {
+        const key = tableKey(facts, c);
+        if (byTable.has(key)) continue;
+        const found = callEvidence(facts, f, c, key.slice(key.indexOf(':') + 1));
+        if (found) byTable.set(key, found);
+      }
+    }
+    evidenceByTable.set(facts, byTable);
+  }
+  return byTable.get(tableKey(facts, call));
+}
+
+/** Evidence that one call gives about its table's items (`f` is the function making it). */
+function callEvidence(facts: FileFacts, f: FunctionFacts, c: TableCall, table: string): Ownership | undefined {
+  // A call made in a layer has its nodes in the layer's file: anchor on the call into it.
+  const via = c.via ? ` through \`${f.fn.name}\`` : '';
+  for (const e of c.kwargs.get('Item')?.value.dict ?? []) {
+    if (!e.value.subject?.length) continue;
+    if (c.via) return { message: `Items of \`${table}\` are written with a caller-derived \`${e.key}\`${via} at ${where(facts, c.methodNode)}`, node: c.methodNode };
+    return { message: `Items of \`${table}\` are written with \`${e.key} = ${textOf(facts.text, e.valueNode)}\` at ${where(facts, e.keyNode)}`, node: e.keyNode };
+  }
+  const bySubject = c.keys.find((k) => k.value.subject?.length);
+  if (bySubject) return { message: `\`${table}\` is keyed by the caller at ${where(facts, c.via ? c.methodNode : bySubject.node)}`, node: c.via ? c.methodNode : bySubject.node };
+  if (c.postChecked) return { message: `Items of \`${table}\` are checked against the caller after \`${c.method}\` at ${where(facts, c.methodNode)}`, node: c.methodNode };
+  return undefined;
+}
+
 /** Writes, keys or checks in `facts` showing that the items `matches` touches belong to someone. */
 function evidenceIn(facts: FileFacts, matches: (c: TableCall) => boolean, table: string): Ownership | undefined {
   for (const f of facts.functions) {
     for (const c of f.calls) {
-      if (!matches(c)) continue;
-      // A call made in a layer has its nodes in the layer's file: anchor on the call into it.
-      const via = c.via ? ` through \`${f.fn.name}\`` : '';
-      for (const e of c.kwargs.get('Item')?.value.dict ?? []) {
-        if (!e.value.subject?.length) continue;
-        if (c.via) return { message: `Items of \`${table}\` are written with a caller-derived \`${e.key}\`${via} at ${where(facts, c.methodNode)}`, node: c.methodNode };
-        return { message: `Items of \`${table}\` are written with \`${e.key} = ${textOf(facts.text, e.valueNode)}\` at ${where(facts, e.keyNode)}`, node: e.keyNode };
-      }
-      const bySubject = c.keys.find((k) => k.value.subject?.length);
-      if (bySubject) return { message: `\`${table}\` is keyed by the caller at ${where(facts, c.via ? c.methodNode : bySubject.node)}`, node: c.via ? c.methodNode : bySubject.node };
-      if (c.postChecked) return { message: `Items of \`${table}\` are checked against the caller after \`${c.method}\` at ${where(facts, c.methodNode)}`, node: c.methodNode };
+      const found = matches(c) ? callEvidence(facts, f, c, table) : undefined;
+      if (found) return found;
     }
   }
   return undefined;
