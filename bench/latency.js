@@ -12,6 +12,7 @@
 // Scenarios, per file:
 //   edit     debounce 0: didChange + textDocument/diagnostic, time until the answer, per edit
 //            (median / p95 over --iterations edits). Targets 3.7k: 5 / 15 ms; 10k: 15 / 40 ms.
+//            Also the server's own CPU time per edit (Linux), steadier than wall time under load.
 //   typing   default debounce (200 ms): 50 keystrokes 25 ms apart at one place, then a pull:
 //            time from the last keystroke to fresh diagnostics. Target <= debounce + 100 ms.
 //            While typing, a code action request is timed every 5th keystroke (no request may
@@ -19,8 +20,11 @@
 //   burst    debounce 0: 5,000 edits sent at once, then a pull: time from the last edit to the
 //            answer, compared with one full analysis of the file (the cold open).
 // `--inprocess` adds the analyzer alone (applyChanges + analyzeDocument, no transport).
+// `--index-lines N` first opens the server on a workspace of N lines (copies of the generated
+// corpus) and reports the time to build its workspace index and its resident memory (1M: issue 9).
+// `--profile DIR` runs the server under `node --cpu-prof` and writes its .cpuprofile to DIR.
 //
-// Usage: node bench/latency.js [--sizes 3700,10000] [--iterations 200] [--burst 5000] [--server DIR] [--inprocess]
+// Usage: node bench/latency.js [--sizes 3700,10000] [--iterations 200] [--burst 5000] [--server DIR] [--inprocess] [--profile DIR] [--index-lines N]
 // --server DIR measures another build (e.g. a checkout of main) with the same files and edits.
 // Measurements, never enforced: exits 0 unless the benchmark cannot run.
 
@@ -40,12 +44,14 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
-    if (a === '--sizes') opts.sizes = next().split(',').map(Number);
+    if (a === '--sizes') opts.sizes = next().split(',').map(Number).filter((n) => n > 0);
     else if (a === '--iterations') opts.iterations = Number(next());
     else if (a === '--seed') opts.seed = Number(next());
     else if (a === '--server') opts.server = path.resolve(next());
     else if (a === '--inprocess') opts.inprocess = true;
     else if (a === '--burst') opts.burst = Number(next());
+    else if (a === '--profile') opts.profile = path.resolve(next());
+    else if (a === '--index-lines') opts.indexLines = Number(next());
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -152,10 +158,25 @@ function* edits(fns, rng) {
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * CPU milliseconds a process has used (Linux /proc; undefined elsewhere). On a shared machine
+ * wall times swing with the load; the server's own CPU per edit is the steadier figure.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // utime and stime (fields 14 and 15 of the full line) in clock ticks, 100 per second on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A bare LSP client over stdio (vscode-jsonrpc), answering configuration with `settings`. */
-async function startServer(serverRoot, settings) {
+async function startServer(serverRoot, settings, profileDir, folder) {
   const rpc = require(path.join(ROOT, 'node_modules', 'vscode-jsonrpc', 'node'));
-  const proc = spawn(process.execPath, [path.join(serverRoot, 'server', 'out', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(serverRoot, 'server', 'out', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
@@ -164,8 +185,8 @@ async function startServer(serverRoot, settings) {
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
-    rootUri: null,
-    workspaceFolders: null,
+    rootUri: folder ? pathToFileURL(folder).toString() : null,
+    workspaceFolders: folder ? [{ uri: pathToFileURL(folder).toString(), name: path.basename(folder) }] : null,
     capabilities: {
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, diagnostics: { refreshSupport: false } },
       textDocument: { diagnostic: { dynamicRegistration: false }, synchronization: { didSave: true } },
@@ -177,12 +198,16 @@ async function startServer(serverRoot, settings) {
     settings,
     async stop() {
       await Promise.race([conn.sendRequest('shutdown'), delay(3000)]);
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
       await conn.sendNotification('exit');
-      await delay(100);
+      // A profiled server writes its profile while exiting: give it time before the kill.
+      await Promise.race([exited, delay(profileDir ? 10000 : 100)]);
       proc.kill();
       conn.dispose();
     },
     stderr: () => stderr,
+    cpuMs: () => cpuMs(proc.pid),
+    pid: proc.pid,
   };
 }
 
@@ -193,7 +218,7 @@ async function lspScenarios(serverRoot, file, opts) {
   const rng = makeRng(opts.seed);
   const seq = edits(fns, rng);
   const settings = { debounceMs: 0 };
-  const server = await startServer(serverRoot, settings);
+  const server = await startServer(serverRoot, settings, opts.profile);
   const { conn } = server;
   let version = 1;
   let resultId;
@@ -217,6 +242,7 @@ async function lspScenarios(serverRoot, file, opts) {
   }
   const samples = [];
   const byKind = { function: [], method: [] };
+  const cpu0 = server.cpuMs();
   for (let i = 0; i < opts.iterations; i++) {
     const e = seq.next().value;
     t0 = performance.now();
@@ -226,6 +252,8 @@ async function lspScenarios(serverRoot, file, opts) {
     samples.push(dt);
     byKind[e.kind].push(dt);
   }
+  const cpu1 = server.cpuMs();
+  const editCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / opts.iterations;
 
   // burst: 5,000 edits, then one pull.
   for (let i = 0; i < opts.burst; i++) void change(seq.next().value.change);
@@ -254,7 +282,64 @@ async function lspScenarios(serverRoot, file, opts) {
   const typingMs = performance.now() - lastKey;
 
   await server.stop();
-  return { lines: text.split('\n').length - 1, functions: fns.length, findings, openMs, edit: { ...stats(samples), function: stats(byKind.function), method: stats(byKind.method) }, burstMs, typingMs, typingRequests: stats(requestMs) };
+  return { lines: text.split('\n').length - 1, functions: fns.length, findings, openMs, editCpuMs, edit: { ...stats(samples), function: stats(byKind.function), method: stats(byKind.method) }, burstMs, typingMs, typingRequests: stats(requestMs) };
+}
+
+/** A workspace of about `lines` lines: copies of the generated app corpus (bench/gen-corpus.js). */
+function makeWorkspace(lines) {
+  const app = path.join(CORPUS_DIR, 'app');
+  if (!fs.existsSync(app)) ensureCorpus();
+  const dir = path.join(CORPUS_DIR, `index_${lines}`);
+  const countLines = (d) => fs.readdirSync(d, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.py'))
+    .reduce((n, e) => n + fs.readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8').split('\n').length - 1, 0);
+  const perCopy = countLines(app);
+  const copies = Math.ceil(lines / perCopy);
+  if (!fs.existsSync(path.join(dir, `copy${copies - 1}`))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (let i = 0; i < copies; i++) fs.cpSync(app, path.join(dir, `copy${i}`), { recursive: true });
+  }
+  return { dir, lines: perCopy * copies };
+}
+
+/** Resident memory of a process in MB (Linux /proc): now and at its peak. */
+function rssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * index: the server opened on a workspace of --index-lines lines; time until its workspace index
+ * is built (polled through dynamoGuard/debugInfo) and the server's resident memory then (and at
+ * its peak), with one file of the workspace open and analysed.
+ */
+async function indexScenario(serverRoot, lines) {
+  const ws = makeWorkspace(lines);
+  const t0 = performance.now();
+  const server = await startServer(serverRoot, {}, undefined, ws.dir);
+  const { conn } = server;
+  const before = rssMb(server.pid);
+  let state;
+  for (;;) {
+    await delay(500);
+    state = (await conn.sendRequest('dynamoGuard/debugInfo')).index;
+    if (!state.building && state.modules > 0) break;
+    if (performance.now() - t0 > 30 * 60 * 1000) throw new Error('index not built within 30 minutes');
+  }
+  const buildMs = performance.now() - t0;
+  const file = fs.readdirSync(path.join(ws.dir, 'copy0'), { recursive: true }).find((f) => String(f).endsWith('.py'));
+  const uri = pathToFileURL(path.join(ws.dir, 'copy0', String(file))).toString();
+  const text = fs.readFileSync(path.join(ws.dir, 'copy0', String(file)), 'utf8');
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+  const after = rssMb(server.pid);
+  await server.stop();
+  return { lines: ws.lines, modules: state.modules, buildMs, startRssMb: before?.rss, rssMb: after?.rss, peakRssMb: after?.peak };
 }
 
 async function inProcess(file, opts) {
@@ -279,6 +364,11 @@ async function inProcess(file, opts) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const results = [];
+  if (opts.indexLines) {
+    const r = await indexScenario(opts.server, opts.indexLines);
+    results.push({ index: r });
+    console.log(`\nindex: ${r.lines} lines, ${r.modules} modules indexed in ${fmtMs(r.buildMs)} ms; server RSS ${r.rssMb?.toFixed(0)} MB (peak ${r.peakRssMb?.toFixed(0)} MB, ${r.startRssMb?.toFixed(0)} MB at start)`);
+  }
   for (const size of opts.sizes) {
     const file = makeFile(size);
     const r = await lspScenarios(opts.server, file, opts);
@@ -290,6 +380,7 @@ async function main() {
     const rows = [row('edit + pull (debounce 0)', r.edit), row('  in a function', r.edit.function), row('  in a method', r.edit.method), row('code action while typing', r.typingRequests)];
     if (r.inprocess) rows.push(row('analyzer only (in process)', r.inprocess));
     console.log(table(['', 'n', 'median ms', 'p95 ms', 'max ms'], rows));
+    if (r.editCpuMs !== undefined) console.log(`server CPU per edit + pull (mean): ${fmtMs(r.editCpuMs)} ms`);
     if (r.target) console.log(`target median <= ${r.target.medianMs} ms, p95 <= ${r.target.p95Ms} ms: ${r.edit.median <= r.target.medianMs && r.edit.p95 <= r.target.p95Ms ? 'PASS' : 'FAIL'}`);
     console.log(`typing: ${TYPING.keystrokes} keystrokes ${TYPING.intervalMs} ms apart, diagnostics ${fmtMs(r.typingMs)} ms after the last (target <= ${TYPING.debounceMs + TYPING.slackMs}): ${r.typingMs <= TYPING.debounceMs + TYPING.slackMs ? 'PASS' : 'FAIL'}`);
     console.log(`burst: ${opts.burst} edits, next pull answered ${fmtMs(r.burstMs)} ms after the last (one full analysis: ${fmtMs(r.openMs)} ms; ratio ${(r.burstMs / r.openMs).toFixed(2)})`);

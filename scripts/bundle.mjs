@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
 const rel = (p) => path.relative(root, p) || '.';
 
@@ -55,8 +56,8 @@ const browserOptions = {
   target: 'es2022',
   // web-tree-sitter reads these only on Node; the worker gives it the wasm URLs explicitly.
   external: ['module', 'fs/promises'],
-  // cli/version.ts looks for package.json from __dirname; in the worker it finds none ("0.0.0").
-  define: { 'import.meta.url': 'undefined', __dirname: '"/"' },
+  // cli/version.ts finds no package.json in the worker, so the version is baked in.
+  define: { 'import.meta.url': 'undefined', __dirname: '"/"', 'process.env.DYNAMO_GUARD_VERSION': JSON.stringify(packageJson.version) },
 };
 
 const entries = [

@@ -137,7 +137,8 @@ describe('CLI (bin/dynamo-guard.js)', function () {
       assert.strictEqual(typeof r.durationMs, 'number');
       assert.deepStrictEqual(r.errors, []);
       for (const f of r.findings) {
-        assert.deepStrictEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'fixes', 'line', 'message', 'name', 'path', 'rule', 'severity']);
+        assert.deepStrictEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'fixes', 'line', 'message', 'name', 'path', 'related', 'rule', 'severity']);
+        for (const rel of f.related) assert.deepStrictEqual(Object.keys(rel).sort(), ['column', 'endColumn', 'endLine', 'line', 'message', 'path']);
         assert.ok(f.line >= 1 && f.column >= 1 && (f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column)));
         for (const fix of f.fixes) {
           assert.strictEqual(typeof fix.title, 'string');

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_LINE, decodeSource } from '../../server/out/analysis';
 import { walkPythonFiles } from '../../server/out/analysis/files';
+import { maskLongCommentRuns } from '../../server/out/analysis/parse/commentRuns';
 import { parseCondition } from '../../server/out/analysis/expr';
 import { BIN, SMOKE_SAMPLE, makeTree, parseReport, removeTree, runCli } from './helpers/cliTree';
 
@@ -141,6 +142,54 @@ describe('hostile input', function () {
         assert.match(r.errors[0]?.message ?? '', /nested more than 200 levels/);
       }
       assert.deepStrictEqual(parseCondition('((a = :b))').errors, []);
+    });
+
+    // tree-sitter-python's scanner is quadratic in a run of comment lines after an indented block
+    // (4,000 lines took 42 s); the parser is given those comments blanked (parse/commentRuns.ts).
+    const commentRun = (n: number, line: (i: number) => string) =>
+      `${HEADER}class Repo:\n    def get(self, k):\n        return table.get_item(Key={"id": k})\n` +
+      Array.from({ length: n }, (_, i) => line(i)).join('\n') + `\n${HANDLER}`;
+
+    it('a run of 4,000 comment lines after an indented block: analysed within the budget, same findings as without it', () => {
+      const shapes = [(i: number) => `    # note ${i}`, (i: number) => (i % 3 ? '# see below' : ''), (i: number) => `        # "${i}" 'quoted'`];
+      const baseline = analyzer.analyzeText(commentRun(1, () => '# one'));
+      assert.ok(baseline.findings.length > 0);
+      for (const shape of shapes) {
+        const r = analyzer.analyzeText(commentRun(4000, shape));
+        assert.strictEqual(r.errors, undefined);
+        // The same findings, 3,999 lines further down (nothing after the run was lost to a bad parse).
+        assert.deepStrictEqual(
+          r.findings.map((f) => `${f.rule}:${f.range.start.line - 3999}:${f.range.start.character}`),
+          baseline.findings.map((f) => `${f.rule}:${f.range.start.line}:${f.range.start.character}`),
+        );
+      }
+    });
+
+    it('long comment runs are blanked for the parser only: same length and line breaks, docstrings and short runs untouched', () => {
+      const headings = Array.from({ length: 40 }, () => '# heading in a docstring """ no').join('\n').replace(/"""/g, "'''");
+      const docstring = `def f():\n    """Usage:\n${headings}\n    """\n    return 1\n`;
+      const text = commentRun(100, (i) => `    # note ${i}`) + docstring + Array.from({ length: 10 }, () => '# short run').join('\n') + '\n';
+      const masked = maskLongCommentRuns(text);
+      assert.strictEqual(masked.length, text.length);
+      assert.deepStrictEqual([...masked.matchAll(/\n/g)].map((m) => m.index), [...text.matchAll(/\n/g)].map((m) => m.index));
+      assert.ok(!masked.includes('# note'));
+      assert.strictEqual(masked.split('# heading in a docstring').length, 41);
+      assert.strictEqual(masked.split('# short run').length, 11);
+      assert.strictEqual(maskLongCommentRuns(HEADER + HANDLER), HEADER + HANDLER);
+    });
+
+    it('an edit inside a long comment run keeps the incremental parse in step with the text', () => {
+      const doc = analyzer.createDocument(commentRun(500, (i) => `    # note ${i}`));
+      try {
+        const before = analyzer.analyzeDocument(doc).findings.map((f) => `${f.rule}:${f.range.start.line}`);
+        assert.ok(before.length > 0);
+        doc.applyChanges([{ range: { start: { line: 300, character: 0 }, end: { line: 300, character: 0 } }, text: 'x = 1\n' }]);
+        doc.applyChanges([{ range: { start: { line: 300, character: 0 }, end: { line: 301, character: 0 } }, text: '' }]);
+        assert.strictEqual(doc.hasSyntaxError, false);
+        assert.deepStrictEqual(analyzer.analyzeDocument(doc).findings.map((f) => `${f.rule}:${f.range.start.line}`), before);
+      } finally {
+        doc.dispose();
+      }
     });
   });
 

@@ -132,7 +132,7 @@ export class Analyzer {
             severity,
             message,
             range,
-            related: layer ? [...(r.related ?? []), ...viaRelated(layer, range, options.path)] : r.related ?? [],
+            related: layer ? [...(r.related ?? []), ...viaRelated(layer, options.path)] : r.related ?? [],
           }, crossFile ? [] : r.fixes));
         },
       });
@@ -151,9 +151,10 @@ export class Analyzer {
 
   /** Lets the workspace index read other modules' facts (layers) through this analyzer's parser. */
   private attachLoader(workspace: WorkspaceIndex | undefined, settings: DynamoGuardSettings): void {
-    const ws = workspace as (WorkspaceIndex & { hasFactsLoader?: boolean; setFactsLoader?(l: (file: string) => FileFacts | undefined): void }) | undefined;
+    const ws = workspace as (WorkspaceIndex & { hasFactsLoader?: boolean; setFactsLoader?(l: (file: string, full?: boolean) => FileFacts | undefined): void }) | undefined;
     if (!ws?.setFactsLoader || ws.hasFactsLoader) return;
-    ws.setFactsLoader((file) => {
+    // `full`: every function's facts too (callers of a layer, ownership evidence in other modules).
+    ws.setFactsLoader((file, full = false) => {
       let text: string;
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -167,7 +168,7 @@ export class Analyzer {
       // Facts live on without the syntax tree: summaries are computed on demand from the mirrored units.
       const doc = this.createDocument(text);
       try {
-        return computeFacts(doc, settings, ws, file, true, { timeMs: 2_000 });
+        return computeFacts(doc, settings, ws, file, !full, { timeMs: 2_000 });
       } finally {
         doc.dispose();
       }
@@ -215,14 +216,17 @@ function layerAnchors(facts: FileFacts): Map<unknown, TableCall[]> {
 }
 
 /** Related information leading call by call from the handler's call down to the DynamoDB call. */
-function viaRelated(call: TableCall, anchor: Range, file: string | undefined): RelatedLocation[] {
+function viaRelated(call: TableCall, file: string | undefined): RelatedLocation[] {
   const hops = call.via ?? [];
   return hops.slice(1).map((h, i) => {
     const last = i === hops.length - 2;
-    const where = h.path ? ` (${relativeTo(file, h.path)}:${h.node.startRow + 1})` : '';
+    const other = h.path !== undefined && h.path !== file;
+    // The text names the place too: plain-text consumers (the CLI's text format) show only messages.
+    const where = other ? ` (${relativeTo(file, h.path!)}:${h.node.startRow + 1})` : '';
     return {
-      range: h.path ? anchor : nodeRange(h.node),
+      range: nodeRange(h.node),
       message: last ? `The DynamoDB call \`${call.method}\` is made here${where}` : `which calls ${h.label}${where}`,
+      ...(other ? { path: h.path! } : {}),
     };
   });
 }

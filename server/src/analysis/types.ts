@@ -32,6 +32,11 @@ export interface Fix {
 export interface RelatedLocation {
   range: Range;
   message: string;
+  /**
+   * Absolute path of the file `range` is in, when it is not the finding's own file (a layer in
+   * another module). Absent: the finding's file.
+   */
+  path?: string;
 }
 
 export interface Finding {

@@ -1,6 +1,7 @@
 // The scan's result in one format-neutral shape, and its CLI.md JSON rendering.
 
-import type { Finding, Severity } from '../analysis';
+import * as path from 'path';
+import type { Finding, RelatedLocation, Severity } from '../analysis';
 
 export interface ReportedFinding {
   /** Relative to the current directory, `/` separators. */
@@ -42,6 +43,12 @@ export function countBySeverity(findings: readonly ReportedFinding[]): Record<Se
   return counts;
 }
 
+/** The file of a related location as the report names files: relative to its cwd, `/` separators. */
+export function relatedPath(report: Pick<ScanReport, 'cwd'>, findingPath: string, r: RelatedLocation): string {
+  if (!r.path) return findingPath;
+  return path.relative(report.cwd, r.path).split(path.sep).join('/') || findingPath;
+}
+
 /** CLI.md's JSON document. Lines and columns are 1-based (columns count UTF-16 code units). */
 export function toJson(report: ScanReport): string {
   const doc = {
@@ -58,6 +65,15 @@ export function toJson(report: ScanReport): string {
       name: finding.name,
       severity: finding.severity,
       message: finding.message,
+      // Related information leads from a layered finding down to its DynamoDB call, maybe in other files.
+      related: finding.related.map((r) => ({
+        path: relatedPath(report, path, r),
+        line: r.range.start.line + 1,
+        column: r.range.start.character + 1,
+        endLine: r.range.end.line + 1,
+        endColumn: r.range.end.character + 1,
+        message: r.message,
+      })),
       fixes: finding.fixes.map((fix) => ({
         title: fix.title,
         edits: fix.edits.map((e) => ({

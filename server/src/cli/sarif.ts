@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { pathToFileURL } from 'url';
 import { REPOSITORY_URL, ruleDocUrl, type Range, type RuleMeta, type Severity } from '../analysis';
-import type { ReportedFinding, ScanReport } from './report';
+import { relatedPath, type ReportedFinding, type ScanReport } from './report';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -104,14 +104,21 @@ export function toSarif(report: ScanReport, rules: readonly RuleMeta[]): string 
       ...(index !== undefined ? { ruleIndex: index } : {}),
       level: LEVEL[finding.severity],
       message: { text: finding.message },
-      locations: [{ physicalLocation: { artifactLocation: location(f.path), region: region(finding.range) } }],
+      locations: [
+        {
+          physicalLocation: { artifactLocation: location(f.path), region: region(finding.range) },
+          // Notebook regions count lines within a cell (CLI.md); name the cell so a reader can find it.
+          ...(finding.cell !== undefined ? { logicalLocations: [{ name: `cell ${finding.cell + 1}`, kind: 'notebookCell' }] } : {}),
+        },
+      ],
+      ...(finding.cell !== undefined ? { properties: { cell: finding.cell + 1 } } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: prints[i]! },
       ...(finding.related.length > 0
         ? {
             relatedLocations: finding.related.map((r, id) => ({
               id,
               message: { text: r.message },
-              physicalLocation: { artifactLocation: location(f.path), region: region(r.range) },
+              physicalLocation: { artifactLocation: location(relatedPath(report, f.path, r)), region: region(r.range) },
             })),
           }
         : {}),

@@ -9,6 +9,9 @@ let cached: string | undefined;
  */
 export function packageVersion(): string {
   if (cached) return cached;
+  // The web worker bundle has no package.json to find; scripts/bundle.mjs defines this there.
+  const bundled = process.env.DYNAMO_GUARD_VERSION;
+  if (bundled) return (cached = bundled);
   let dir = __dirname;
   for (;;) {
     try {

@@ -4,6 +4,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import { Names } from '../protocol';
 import { ruleDocUrl, type Finding, type Range, type Severity } from '../analysis';
+import { pathToUri } from './uri';
 
 /** `source` of every diagnostic we publish; code actions only touch diagnostics carrying it. */
 export const DIAGNOSTIC_SOURCE = Names.diagnosticSource;
@@ -34,7 +35,8 @@ export function toDiagnostic(uri: string, f: Finding): Diagnostic {
     data: { rule: f.rule } satisfies DiagnosticData,
   };
   if (f.related.length > 0) {
-    d.relatedInformation = f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+    // A layer in another module: its own document's URI.
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: r.path ? pathToUri(r.path) : uri, range: r.range }, message: r.message }));
   }
   return d;
 }

@@ -127,6 +127,8 @@ export class NotebookSync {
       const moved: Diagnostic = { ...d, range: at.range };
       if (d.relatedInformation) {
         moved.relatedInformation = d.relatedInformation.flatMap((r) => {
+          // Locations in other files (a layer module) keep their own URI and range.
+          if (r.location.uri !== uri) return [r];
           const c = notebook.toCellRange(tracked.module, r.location.range);
           const target = c && tracked.cellUris[c.cell];
           return c && target ? [{ ...r, location: { uri: target, range: c.range } }] : [];

@@ -31,6 +31,9 @@ export interface IndexContext {
 
 /** Wait this long after the last index change before re-analysing open documents. */
 const CHANGE_DELAY_MS = 150;
+/** How long a module resolution (which files exist) is trusted within one index version. */
+const RESOLUTION_TTL_MS = 2000;
+const MAX_RESOLUTIONS = 4096;
 
 export class WorkspaceIndexer implements WorkspaceIndex {
   private live: InMemoryWorkspaceIndex;
@@ -92,14 +95,43 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     this.loader = loader;
   }
 
+  /**
+   * Import resolutions, per index version. Resolving `from fastapi import Depends` stats up to a
+   * dozen candidate files, and the analyzer asks at every use of an imported name in every
+   * function it re-analyses: per keystroke that was a tenth of the server's time. A file that
+   * appears outside the index is seen after RESOLUTION_TTL_MS at most.
+   */
+  private readonly resolutions = new Map<string, { version: number; at: number; result: ReturnType<InMemoryWorkspaceIndex['moduleFacts']> }>();
+
   moduleFacts(importer: string | undefined, fromModule: string): ReturnType<InMemoryWorkspaceIndex['moduleFacts']> {
     if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
-    return this.live.moduleFacts(importer, fromModule);
+    const key = `${importer ?? ''}\u0000${fromModule}`;
+    const now = Date.now();
+    const hit = this.resolutions.get(key);
+    if (hit && hit.version === this.version && now - hit.at < RESOLUTION_TTL_MS) return hit.result;
+    const result = this.live.moduleFacts(importer, fromModule);
+    if (this.resolutions.size >= MAX_RESOLUTIONS) this.resolutions.clear();
+    this.resolutions.set(key, { version: this.version, at: now, result });
+    return result;
   }
 
   factsAt(file: string): ReturnType<InMemoryWorkspaceIndex['factsAt']> {
     if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
     return this.live.factsAt(file);
+  }
+
+  fullFactsAt(file: string): ReturnType<InMemoryWorkspaceIndex['fullFactsAt']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.fullFactsAt(file);
+  }
+
+  importersOf(file: string): string[] {
+    return this.live.importersOf(file);
+  }
+
+  ownedTable(tableName: string): ReturnType<InMemoryWorkspaceIndex['ownedTable']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.ownedTable(tableName);
   }
 
   /** What the index holds now (Show debug info). */

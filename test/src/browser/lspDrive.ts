@@ -19,6 +19,8 @@ export interface Conversation {
   scan: { files: number; findings: number; errors: number };
   /** `dynamoGuard/exportSarif`: the SARIF results (fingerprints are SHA-256: Node's crypto vs the worker's). */
   sarifResults: unknown[];
+  /** `dynamoGuard/debugInfo`'s server version. */
+  version: string;
   /** Messages the server logged at error level. */
   errors: string[];
 }
@@ -77,7 +79,7 @@ export async function converse(conn: MessageConnection, root: string, initializa
   });
   await conn.sendNotification('initialized', {});
   const files = pythonFiles(root).filter((f) => f.endsWith('.py'));
-  const result: Conversation = { diagnostics: {}, quickFixes: {}, fixAll: {}, scan: { files: 0, findings: 0, errors: 0 }, sarifResults: [], errors };
+  const result: Conversation = { diagnostics: {}, quickFixes: {}, fixAll: {}, scan: { files: 0, findings: 0, errors: 0 }, sarifResults: [], version: '', errors };
   // The workspace index is built in the background; scanning first waits for it, so the pulls
   // below see the same cross-file knowledge on both servers.
   const scan = await conn.sendRequest<{ files: number; findings: number; errors: number }>('dynamoGuard/scanWorkspace', { id: 'browser-test' });
@@ -104,6 +106,7 @@ export async function converse(conn: MessageConnection, root: string, initializa
   }
   const exported = await conn.sendRequest<{ sarif: string }>('dynamoGuard/exportSarif', { id: 'sarif' });
   result.sarifResults = (JSON.parse(exported.sarif) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results;
+  result.version = (await conn.sendRequest<{ server: { version: string } }>('dynamoGuard/debugInfo', {})).server.version;
   await more?.(conn);
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');

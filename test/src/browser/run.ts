@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     assert.strictEqual(node.sarifResults.length, node.scan.findings);
     assert.deepStrictEqual(web.sarifResults, node.sarifResults, 'SARIF export differs');
     assert.deepStrictEqual(web.errors, [], 'the web worker server logged errors');
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.deepStrictEqual([web.version, node.version], [version, version], 'debug info names the product version on both servers');
     console.log(
       `browser: ${count(web)} diagnostics in ${Object.keys(web.diagnostics).length} files, ${Object.keys(web.quickFixes).length} quick-fix lists, ` +
         `scan ${web.scan.files} files/${web.scan.findings} findings, SARIF ${web.sarifResults.length} results: identical to the Node server ` +

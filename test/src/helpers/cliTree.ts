@@ -76,6 +76,8 @@ export interface JsonFinding {
   name: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
+  /** Related information; `path` is the file the location is in (a layer in another module). */
+  related: Array<{ path: string; line: number; column: number; endLine: number; endColumn: number; message: string }>;
   fixes: Array<{ title: string; edits: Array<{ line: number; column: number; endLine: number; endColumn: number; newText: string }> }>;
 }
 

@@ -14,6 +14,11 @@ export interface ExprSpec {
   text: string;
   /** Unknown regions of `text` (f-string interpolations), as [start, end) offsets. */
   holes?: Span[];
+  /**
+   * The text is not known, but it is assembled only from these constant pieces (a `join` of
+   * appended literals): its placeholders are among theirs. `text` is then empty.
+   */
+  pool?: string[];
 }
 
 export type DictState =
@@ -164,7 +169,8 @@ const MAX_ISSUES_PER_REQUEST = 50;
 /** Everything DynamoDB would reject in this request, as rule issues. */
 export function checkRequest(req: RequestSpec): { issues: Issue[]; analyses: ExprAnalysis[] } {
   const resolve = resolverFor(req.names);
-  const analyses = req.exprs.map((spec) => analyzeExpression(spec, resolve, spec.kind === 'key' ? req.keySchema : undefined));
+  const analyses = req.exprs.map((spec) =>
+    spec.pool ? { spec, complete: false, errors: [], names: [], placeholders: [] } : analyzeExpression(spec, resolve, spec.kind === 'key' ? req.keySchema : undefined));
   const issues: Issue[] = [];
 
   analyses.forEach((a, expr) => {
@@ -233,8 +239,10 @@ function placeholderIssues(req: RequestSpec, analyses: ExprAnalysis[], issues: I
     }
   });
 
-  // Unused entries (and empty dicts) can only be judged when every expression is fully known.
-  const allKnown = !req.opaque && analyses.every((a) => a.complete);
+  // Unused entries (and empty dicts) can only be judged when every expression is fully known, or
+  // known to be built from constant pieces (an entry none of them names is unused whatever is joined).
+  for (const a of analyses) for (const m of (a.spec.pool ?? []).join(' ').matchAll(/[#:][A-Za-z0-9_]+/g)) used[m[0][0] === '#' ? 'names' : 'values'].add(m[0]);
+  const allKnown = !req.opaque && analyses.every((a) => a.complete || a.spec.pool);
   for (const which of ['names', 'values'] as const) {
     const dict = req[which];
     if (dict.state !== 'known') continue;

@@ -282,3 +282,70 @@ function useEffect(id: SyntaxNode, scope: Scope, at: SyntaxNode): 'read' | 'unkn
   if (['not_operator', 'boolean_operator', 'comparison_operator', 'if_statement', 'while_statement', 'return_statement', 'conditional_expression'].includes(p.type)) return 'read';
   return 'unknown';
 }
+
+const MAX_POOL = 64;
+
+/**
+ * The constant pieces an expression string is assembled from at run time, when nothing else can
+ * reach it: literals joined by `+`, and `"sep".join(parts)` over a list bound once in the function
+ * (`parts = []`) and only extended by `parts.append("<literal>")`. Which pieces end up in the
+ * string is not known, only that every placeholder it holds is in one of them; undefined when
+ * any piece is not a constant.
+ */
+export function resolveStringPool(node: SyntaxNode, scope: Scope, at: SyntaxNode, depth = 0): string[] | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const n = unparenthesize(node);
+  const doc = scope.doc;
+  const lit = resolveStringLiteral(n, scope, at);
+  if (lit) return lit.literal.holes.length ? undefined : [lit.literal.text];
+  if (n.type === 'binary_operator' && doc.slice(field(n, 'operator')?.start ?? 0, field(n, 'operator')?.end ?? 0) === '+') {
+    const l = resolveStringPool(field(n, 'left')!, scope, at, depth + 1);
+    const r = l && resolveStringPool(field(n, 'right')!, scope, at, depth + 1);
+    return r && l.length + r.length <= MAX_POOL ? [...l, ...r] : undefined;
+  }
+  if (n.type === 'identifier') {
+    const b = bindingsOf(doc.slice(n.start, n.end), scope, at);
+    return b.single ? resolveStringPool(b.single.rhs, scope, b.single.statement, depth + 1) : undefined;
+  }
+  if (n.type !== 'call') return undefined;
+  const fn = field(n, 'function');
+  const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
+  if (fn?.type !== 'attribute' || doc.slice(field(fn, 'attribute')!.start, field(fn, 'attribute')!.end) !== 'join' || args.length !== 1) return undefined;
+  const sep = resolveStringPool(field(fn, 'object')!, scope, at, depth + 1);
+  const pieces = sep && args[0]!.type === 'identifier' ? listPieces(args[0]!, scope, at) : undefined;
+  return sep && pieces && sep.length + pieces.length <= MAX_POOL ? [...sep, ...pieces] : undefined;
+}
+
+/** The constant strings a list variable can hold: `xs = [...]` then only `xs.append("...")`. */
+function listPieces(id: SyntaxNode, scope: Scope, at: SyntaxNode): string[] | undefined {
+  const doc = scope.doc;
+  if (!scope.fn) return undefined;
+  const b = bindingsOf(doc.slice(id.start, id.end), scope, at);
+  if (!b.single || b.where !== 'function') return undefined;
+  const init = unparenthesize(b.single.rhs);
+  if (init.type !== 'list') return undefined;
+  const out: string[] = [];
+  for (const c of init.children) {
+    if (!c.named) continue;
+    const s = resolveConstant(c, scope, at);
+    if (s === undefined) return undefined;
+    out.push(s);
+  }
+  for (const o of b.occurrences) {
+    if (o.kind !== 'use' || o.node === id) continue;
+    const p = o.node.parent;
+    const method = p?.type === 'attribute' && o.node.field === 'object' ? doc.slice(field(p, 'attribute')!.start, field(p, 'attribute')!.end) : undefined;
+    const call = p?.parent?.type === 'call' ? p.parent : undefined;
+    if (method === 'append' && call) {
+      const a = field(call, 'arguments')?.children.filter((c) => c.named) ?? [];
+      const s = a.length === 1 ? resolveConstant(a[0]!, scope, at) : undefined;
+      if (s === undefined || out.length >= MAX_POOL) return undefined;
+      out.push(s);
+      continue;
+    }
+    // Reading it (`if not parts:`, `len(parts)`) leaves the pieces as they are.
+    if (p && (['not_operator', 'boolean_operator', 'comparison_operator', 'if_statement'].includes(p.type) || (p.type === 'argument_list' && /^len$/.test(doc.slice(field(p.parent!, 'function')?.start ?? 0, field(p.parent!, 'function')?.end ?? 0))))) continue;
+    return undefined;
+  }
+  return out;
+}

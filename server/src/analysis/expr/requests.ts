@@ -3,7 +3,7 @@ import { field, type SyntaxNode } from '../parse/syntax';
 import type { ExprKind } from './ast';
 import { checkRequest, type DictState, type ExprAnalysis, type ExprSpec, type Issue, type Operation, type RequestSpec } from './check';
 import { isStringLiteral, unparenthesize, type DecodedLiteral } from './pyLiteral';
-import { resolveConstant, resolveDict, resolveStringLiteral, type ResolvedDict, type Scope } from './pyResolve';
+import { resolveConstant, resolveDict, resolveStringLiteral, resolveStringPool, type ResolvedDict, type Scope } from './pyResolve';
 
 // From table calls to DynamoDB requests: which expressions a call sends (as keyword arguments, in
 // `**params`, or inside transaction / batch entries), their text and where each character is
@@ -59,16 +59,21 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   Get: 'get', Put: 'put', Update: 'update', Delete: 'delete', ConditionCheck: 'other', batch_get_item: 'get',
 };
 
-/** Every DynamoDB request with string expressions in the file (calls in functions and methods). */
+/** Every DynamoDB request with string expressions in the file (calls in functions, methods, module-level code and class bodies). */
 export function requestSites(facts: FileFacts): RequestSite[] {
   let sites = cache.get(facts);
   if (sites) return sites;
   sites = [];
   const units = facts.doc.units.map((u) => u.node);
   const schemaKey = JSON.stringify([...facts.schemas]);
-  for (const fnFacts of facts.functions) {
-    const scope: Scope = { fn: fnFacts.fn.node, module: facts.module.statements, units, doc: facts.text };
-    for (const call of fnFacts.calls) {
+  // Module-level code and class bodies (scripts, notebook cells) resolve names in the module.
+  const groups: Array<{ fn?: SyntaxNode; calls: readonly TableCall[] }> = [
+    ...facts.functions.map((f) => ({ fn: f.fn.node, calls: f.calls })),
+    { calls: facts.moduleCalls },
+  ];
+  for (const group of groups) {
+    const scope: Scope = { ...(group.fn ? { fn: group.fn } : {}), module: facts.module.statements, units, doc: facts.text };
+    for (const call of group.calls) {
       // Made inside a layer (its expressions are checked there) or PynamoDB (no expression strings).
       if (call.api === 'pynamo' || call.via) continue;
       // A call object survives edits elsewhere (the per-function facts cache); its sites hold
@@ -115,6 +120,8 @@ function exprSite(kind: ExprKind, label: string, node: SyntaxNode, scope: Scope,
   // The flow knows the constant (e.g. a module constant reassigned in a way we do not follow):
   // analyse the text, report at the argument.
   if (flowStr !== undefined && !isStringLiteral(node)) return { site, spec: { kind, text: flowStr } };
+  const pool = resolveStringPool(node, scope, at);
+  if (pool) return { site, spec: { kind, text: '', pool } };
   return { site };
 }
 
@@ -128,6 +135,16 @@ function dictState(d: DictSite | undefined, absentKnown: boolean, flowKeys?: str
   return { state: 'known', entries, complete };
 }
 
+/**
+ * `params["FilterExpression"] = cond` then `scan(**params)`: the model points at the key string,
+ * the expression is the assigned value (often a conditions object from a helper).
+ */
+function assignedValue(node: SyntaxNode): SyntaxNode {
+  const sub = node.parent;
+  const assign = sub?.type === 'subscript' && node.field === 'subscript' ? sub.parent : undefined;
+  return assign?.type === 'assignment' && field(assign, 'left') === sub ? field(assign, 'right') ?? node : node;
+}
+
 function callSite(facts: FileFacts, call: TableCall, scope: Scope): RequestSite | undefined {
   const exprs: ExprSite[] = [];
   const specs: ExprSpec[] = [];
@@ -139,7 +156,7 @@ function callSite(facts: FileFacts, call: TableCall, scope: Scope): RequestSite 
       opaque = true; // a boto3.dynamodb.conditions builder: boto3 writes (and escapes) it
       continue;
     }
-    const { site, spec } = exprSite(kind, kw, arg.node, scope, call.node, arg.value.str);
+    const { site, spec } = exprSite(kind, kw, assignedValue(arg.node), scope, call.node, arg.value.str);
     if (!spec) {
       opaque = true;
       continue;

@@ -1,6 +1,7 @@
 import type { FileFacts, FunctionFacts, KeyPart, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
 import { dictGet, type Source } from '../model/values';
+import { field, type SyntaxNode } from '../parse/syntax';
 import type { Fix, TextEdit } from '../types';
 import { withConditionFailure } from './conditionFailure';
 import { EditBuilder, mergeInsertions, pyString, replaceNode } from './edits';
@@ -14,6 +15,28 @@ import { chooseSubject, denyLines, keyExpression, ownerAttribute, ownerAttribute
 
 function isUserKey(part: KeyPart, key: string): boolean {
   return USER_KEY.test(part.attr ?? '') || (!part.attr && USER_KEY.test(key.replace(/^.*[.[]["']?|["']?\]$/g, '')));
+}
+
+const BROAD_EXCEPT = /^except\s*(:|[^:]*\b(Exception|BaseException|HTTPException)\b)/;
+
+/**
+ * Where the 403 guard goes: before the call's statement, or before the `try` around it when that
+ * `try` catches broadly (`except Exception:` would turn the 403 into a 500) and the key is already
+ * bound before the `try`.
+ */
+function guardAnchor(facts: FileFacts, stmt: SyntaxNode, key: string): SyntaxNode {
+  const root = /^\w+/.exec(key)?.[0];
+  let anchor = stmt;
+  for (let n = stmt.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'try_statement') continue;
+    const body = field(n, 'body');
+    if (!body || anchor.startRow < body.startRow || anchor.endRow > body.endRow) continue;
+    const catches = n.children.some((c) => c.type === 'except_clause' && BROAD_EXCEPT.test(textOf(facts.text, c).split('\n')[0]!.trim()));
+    const before = facts.text.slice(body.start, stmt.start);
+    if (!catches || !root || new RegExp(`\\b${root}\\s*(=[^=]|:=)|\\bas\\s+${root}\\b|for\\s+${root}\\b`).test(before)) continue;
+    anchor = n;
+  }
+  return anchor;
 }
 
 export function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, part: KeyPart, sources: Source[]): Fix | undefined {
@@ -37,7 +60,7 @@ export function guardFix(facts: FileFacts, fnFacts: FunctionFacts, call: TableCa
     key = name;
   }
   lines.push(`if ${key} != ${subject.expr}:`, ...deny.lines.map((l) => unit + l));
-  const guard = b.insertLinesBefore(call.statement, lines);
+  const guard = b.insertLinesBefore(guardAnchor(facts, call.statement, key), lines);
   if (!guard) return undefined;
   return {
     title: `Insert a 403 guard: ${key} != ${subject.expr} (the key is the caller's identity)`,

@@ -17,6 +17,7 @@ export interface SubjectChoice {
   guessed: boolean;
 }
 
+const PLAIN_ID = /^(str|int|UUID|uuid\.UUID)$/;
 const PREFERRED_KEYS = ['user_id', 'sub', 'id', 'userId', 'username', 'uid', 'principalId'];
 
 /** The expression a subject source node is used through (`g.user` -> `g.user["sub"]`). */
@@ -96,6 +97,37 @@ export function authFunctionShape(facts: FileFacts, name: string): string | unde
   return f ? `.${f}` : undefined;
 }
 
+/**
+ * The subject parameter the file's FastAPI handlers already declare, most common first
+ * (`subject_id: str = Depends(get_current_user_id)`): a fix that adds one copies it, so the new
+ * handler reads the caller the way its neighbours do.
+ */
+export function fileSubjectParam(facts: FileFacts): { name: string; text: string; auth: string } | undefined {
+  const counts = new Map<string, { name: string; text: string; auth: string; n: number }>();
+  for (const f of facts.handlers) {
+    const h = f.handler!;
+    const p = h.subjectParams[0];
+    if (h.framework !== 'fastapi' || !p || !h.authFunction || !p.default) continue;
+    const text = textOf(facts.text, p.node).replace(/\s+/g, ' ');
+    const seen = counts.get(text) ?? { name: p.name, text, auth: h.authFunction, n: 0 };
+    seen.n++;
+    counts.set(text, seen);
+  }
+  let best: { name: string; text: string; auth: string; n: number } | undefined;
+  for (const c of counts.values()) if (!best || c.n > best.n) best = c;
+  return best;
+}
+
+/** The parameter a FastAPI fix adds to a handler without a subject, and the auth function it depends on. */
+export function newSubjectParam(facts: FileFacts, fn: FunctionFacts['fn']): { name: string; text: string; auth: string } {
+  const idiom = fileSubjectParam(facts);
+  if (idiom && !fn.params.some((x) => x.name === idiom.name)) return idiom;
+  const names = facts.authFunctionNames;
+  const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
+  const name = fn.params.some((x) => x.name === 'current_user') ? 'auth_user' : 'current_user';
+  return { name, text: `${name}=Depends(${auth})`, auth };
+}
+
 export function chooseSubject(facts: FileFacts, fnFacts: FunctionFacts, b: EditBuilder): SubjectChoice | undefined {
   const h = fnFacts.handler;
   if (!h) return undefined;
@@ -103,15 +135,17 @@ export function chooseSubject(facts: FileFacts, fnFacts: FunctionFacts, b: EditB
     case 'fastapi': {
       const p = h.subjectParams[0];
       if (p) {
+        // `subject_id: str = Depends(...)` is the id itself.
+        if (p.annotation && PLAIN_ID.test(textOf(facts.text, p.annotation))) return { expr: p.name, edits: [], guessed: false };
         const { accessor, guessed } = accessorFor(facts, p.name, h.authFunction);
         return { expr: p.name + accessor, edits: [], guessed };
       }
       // No subject: add `current_user = Depends(<auth fn>)`.
       const names = facts.authFunctionNames;
-      const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
-      const name = fnFacts.fn.params.some((x) => x.name === 'current_user') ? 'auth_user' : 'current_user';
-      const { accessor, guessed } = accessorFor(facts, name, auth);
-      const edits = [b.addParameter(fnFacts.fn, `${name}=Depends(${auth})`), b.ensureImport('fastapi', 'Depends')];
+      const { name, text, auth } = newSubjectParam(facts, fnFacts.fn);
+      const plain = PLAIN_ID.test(/^\w+\s*:\s*([\w.]+)/.exec(text)?.[1] ?? '');
+      const { accessor, guessed } = plain ? { accessor: '', guessed: false } : accessorFor(facts, name, auth);
+      const edits = [b.addParameter(fnFacts.fn, text), b.ensureImport('fastapi', 'Depends')];
       const authModule = b.isBound(auth) ? undefined : facts.workspace?.authModuleOf?.(auth, facts.path);
       if (authModule) edits.push(b.ensureImport(authModule, auth));
       return { expr: name + accessor, edits, guessed: guessed || !names.includes(auth) || (!b.isBound(auth) && !authModule) };

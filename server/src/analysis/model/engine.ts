@@ -1,16 +1,19 @@
 import { deployedHandlerNames } from '../infra/auth';
+import { infraValuesFor } from '../infra/engineValues';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
-import { BudgetExceeded, type Budget, type SummaryRef } from './interp/state';
-import { foreignMethod, foreignName } from './layers';
+import { substitute } from './interp/layers';
+import { BudgetExceeded, type Budget, type InitTemplate, type SummaryRef } from './interp/state';
+import { foreignInit, foreignMethod, foreignName } from './layers';
 import { AUTH_CHECK_NAME } from './knowledge/frameworks';
 import { detectHandler, handlerEnv } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
-import { EMPTY, join, type Value } from './values';
+import { EMPTY, join, type InstanceAttr, type Value } from './values';
+import { ATTR_PARAM_BASE, attrShape, MAX_SPECIALISATIONS, paramAttrs } from './instances';
 import type { WorkspaceIndex } from './workspace';
 
 // Per-document cache: facts of a function are reused while its text and the module context it
@@ -18,14 +21,24 @@ import type { WorkspaceIndex } from './workspace';
 // from re-analysing the other 59 handlers.
 interface Cache {
   contextKey: string;
+  /** What the module-level flow read (summaries): when it changes, globals may have too. */
+  moduleKey?: string;
   /**
-   * Function node -> facts (and the text they were computed from), valid while the summaries of
-   * the file's functions are unchanged. Keyed by node, not text: identical methods of different
-   * classes must not evict each other.
+   * Function node -> facts (and the text they were computed from), valid while every summary,
+   * method body and `__init__` its analysis read is unchanged (`deps`). Keyed by node, not text:
+   * identical methods of different classes must not evict each other.
    */
-  functions: Map<SyntaxNode, { facts: FunctionFacts; text: string; className: string; summariesKey: string }>;
-  summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary }>;
+  functions: Map<SyntaxNode, { facts: FunctionFacts; text: string; className: string; deps: Deps }>;
+  summaries: Map<string, { outer: SyntaxNode; summary: FunctionSummary; deps: Deps }>;
 }
+
+/**
+ * What one analysis read outside its own function, and the value each had: `s:<name>` a top-level
+ * function's summary (its digest), `m:<Class>.<method>` a method's text and its class's
+ * `__init__`, `c:<Class>` the class's `__init__` text. Cached facts stay valid while every entry
+ * still has the same value, so an edit re-analyses only the functions that read what it changed.
+ */
+type Deps = Map<string, string>;
 
 const caches = new WeakMap<PyDocument, Cache>();
 let callIds = 0;
@@ -110,23 +123,67 @@ export function* computeFactsSteps(
   const globals = new Map<string, Value>();
   const schemas = new Map<string, string[]>();
 
-  // Everything outside top-level function bodies shapes the context every function sees.
+  const authNames = new Set<string>();
+  for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
+  // Tables the infrastructure code binds to environment variables, and their key schemas (infra/engineValues.ts).
+  const infra = infraValuesFor(path);
+  // Everything outside function and method bodies shapes the context every function sees; so
+  // do the auth functions (a body that starts decoding a token makes its callers authenticated)
+  // and the infrastructure values.
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
-    contextText(text, doc.units, structure.functions);
+    [...authNames].join(',') + '\u0001' + infra.key + '\u0001' + contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
     cache = { contextKey, functions: new Map(), summaries: new Map() };
     caches.set(doc, cache);
   }
-  const currentCache = cache;
+  let currentCache = cache;
 
-  const authNames = new Set<string>();
-  for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
+  // Dependency recording: every collector on the stack sees what is read while it is open, so
+  // the reads of nested summaries count for the function that caused them.
+  const collectors: Deps[] = [];
+  const note = (id: string, value: string) => {
+    for (const d of collectors) d.set(id, value);
+  };
+  const noteAll = (deps: Deps) => {
+    for (const [id, value] of deps) note(id, value);
+  };
+  const collect = <T>(run: () => T): { value: T; deps: Deps } => {
+    const deps: Deps = new Map();
+    collectors.push(deps);
+    try {
+      return { value: run(), deps };
+    } finally {
+      collectors.pop();
+    }
+  };
+  const initText = (className: string) => {
+    const init = structure.classes.get(className)?.methods.find((m) => m.name === '__init__');
+    return init ? textOf(text, init.outer) : '';
+  };
+  const methodText = (className: string, method: string) => {
+    const fn = structure.classes.get(className)?.methods.find((m) => m.name === method);
+    return (fn ? textOf(text, fn.outer) : '') + '\u0001' + initText(className);
+  };
+  const current = (id: string): string => {
+    if (id.startsWith('s:')) return summaryKey(id.slice(2), ctx.summary(id.slice(2)));
+    if (id.startsWith('c:')) return initText(id.slice(2));
+    const dot = id.indexOf('.');
+    return methodText(id.slice(2, dot), id.slice(dot + 1));
+  };
+  const stillValid = (deps: Deps) => {
+    for (const [id, value] of deps) if (current(id) !== value) return false;
+    return true;
+  };
   const isAuthFunction = (name: string): boolean =>
     authNames.has(name) || AUTH_CHECK_NAME.test(name) || matchesAny(name, settings.authFunctions) || (workspace?.authFunctionNames().includes(name) ?? false);
 
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();
+  const methodDeps = new Map<string, Deps>();
+  const specialisations = new Map<string, number>();
+  const initTemplates = new Map<string, InitTemplate | undefined>();
+  const initDeps = new Map<string, Deps>();
   let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
@@ -134,31 +191,71 @@ export function* computeFactsSteps(
     globals,
     settings,
     isAuthFunction,
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
+    envTable: (variable) => infra.envTables.get(variable),
     nextCallId: () => ++callIds,
     deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     budget,
     imported: (qualified) => {
       const v = importedValue(workspace, path, qualified);
-      if (v || qualified.endsWith('()')) return v;
+      // A summary's table without a name may be named from its own imports (an env-bound name in
+      // a config module): the module's facts, computed with the workspace, know it.
+      const unnamedTable = v?.obj === 'table' && !v.name;
+      if ((v && !unnamedTable) || qualified.endsWith('()')) return v;
       const f = foreignName(workspace, path, qualified);
-      return f?.kind === 'value' ? f.value : undefined;
+      return f?.kind === 'value' ? f.value : v;
     },
-    methodSummary: (className, method) => {
-      const key = `${className}.${method}`;
-      if (methodSummaries.has(key)) return methodSummaries.get(key);
+    methodSummary: (className, method, attrs) => {
+      const shape = attrs?.length ? attrShape(attrs) : '';
+      let key = `${className}.${method}`;
+      note(`m:${key}`, methodText(className, method));
+      if (shape) {
+        // Specialised per shape of the instance's constructor-given attributes, a few per method.
+        const n = (specialisations.get(key) ?? 0) + 1;
+        if (n > MAX_SPECIALISATIONS && !methodSummaries.has(`${key}#${shape}`)) return ctx.methodSummary!(className, method);
+        specialisations.set(key, n);
+        key = `${key}#${shape}`;
+      }
+      if (methodSummaries.has(key)) {
+        const deps = methodDeps.get(key);
+        if (deps) noteAll(deps);
+        return methodSummaries.get(key);
+      }
       const fn = ctx.structure.classes.get(className)?.methods.find((m) => m.name === method);
       if (!fn) return undefined;
       // Recursion (a method calling itself, two calling each other) sees no summary.
       methodSummaries.set(key, undefined);
-      const env = guarded(`${className}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, className));
-      const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env));
-      const ref = { summary, params: fn.params.map((p) => p.name) };
+      const { value: ref, deps } = collect((): SummaryRef => {
+        const env = guarded(`${className}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, className));
+        const self = selfValue(ctx, className, fn, attrs ?? [], env);
+        const summary = guarded(key, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn, env, self));
+        return { summary, params: fn.params.map((p) => p.name) };
+      });
+      const decorators = fn.decorators.map((d) => textOf(text, d));
+      if (decorators.some((d) => PROPERTY_DECORATOR.test(d))) ref.property = true;
+      if (decorators.some((d) => STATIC_DECORATOR.test(d))) ref.binding = 'static';
+      else if (decorators.some((d) => CLASS_DECORATOR.test(d))) ref.binding = 'class';
       methodSummaries.set(key, ref);
+      methodDeps.set(key, deps);
+      noteAll(deps);
       return ref;
     },
+    initTemplate: (className, file) => {
+      if (file !== undefined && file !== path) return foreignInit(workspace, file, className);
+      note(`c:${className}`, initText(className));
+      if (initTemplates.has(className)) {
+        noteAll(initDeps.get(className) ?? new Map());
+        return initTemplates.get(className);
+      }
+      initTemplates.set(className, undefined);
+      const { value: t, deps } = collect(() => guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className)));
+      initTemplates.set(className, t);
+      initDeps.set(className, deps);
+      noteAll(deps);
+      return t;
+    },
     foreign: (qualified) => foreignName(workspace, path, qualified),
-    foreignMethod: (file, className, method) => foreignMethod(workspace, file, className, method),
+    foreignMethod: (file, className, method, attrs) => foreignMethod(workspace, file, className, method, attrs),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');
       if (!workspace || dot <= 0) return undefined;
@@ -167,16 +264,11 @@ export function* computeFactsSteps(
     summary: (name) => {
       const fn = structure.topFunctions.get(name);
       if (!fn) return undefined;
-      const key = textOf(text, fn.outer);
-      const cached = currentCache.summaries.get(key);
-      if (cached && cached.outer === fn.outer) return cached.summary;
       if (inProgress.has(name)) return undefined;
       inProgress.add(name);
       try {
-        let complete = true;
-        const s = guarded(fn.name, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn));
-        if (s === EMPTY_SUMMARY) complete = false;
-        if (complete) currentCache.summaries.set(key, { outer: fn.outer, summary: s });
+        const s = summaryOf(fn);
+        note(`s:${name}`, summaryKey(name, s));
         return s;
       } finally {
         inProgress.delete(name);
@@ -184,18 +276,40 @@ export function* computeFactsSteps(
     },
   };
 
+  /** A top-level function's summary, reused while its text and everything it read are unchanged. */
+  function summaryOf(fn: FunctionInfo): FunctionSummary {
+    const key = textOf(text, fn.outer);
+    const cached = currentCache.summaries.get(key);
+    if (cached && cached.outer === fn.outer && stillValid(cached.deps)) {
+      noteAll(cached.deps);
+      return cached.summary;
+    }
+    const { value: s, deps } = collect(() => guarded(fn.name, fn.outer.startRow + 1, EMPTY_SUMMARY, () => summarize(ctx, fn)));
+    noteAll(deps);
+    if (s !== EMPTY_SUMMARY) currentCache.summaries.set(key, { outer: fn.outer, summary: s, deps });
+    return s;
+  }
+
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
-  guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
-  collectTypeAliases(ctx);
+  const { deps: moduleDeps } = collect(() => {
+    guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
+    if (!summaryOnly) guarded('<class bodies>', 1, undefined, () => moduleFlow.runClassBodies(structure.classes.values()));
+    collectTypeAliases(ctx);
+  });
   collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
   for (const fn of structure.functions) if (!fn.className && fn.unit.text.includes('create_table')) collectSchemas(text, [fn.body], schemas);
+  // Globals come from the module-level code (in contextKey) and the summaries it read; table key
+  // schemas may come from function bodies. Either changing invalidates every function's facts.
+  const moduleKey = JSON.stringify([...moduleDeps].sort()) + JSON.stringify([...schemas]);
+  if (currentCache.moduleKey !== undefined && currentCache.moduleKey !== moduleKey) {
+    currentCache = { contextKey, functions: new Map(), summaries: new Map() };
+    caches.set(doc, currentCache);
+  }
+  currentCache.moduleKey = moduleKey;
 
   const functions: FunctionFacts[] = [];
-  const classEnvs = new Map<string, Map<string, Value>>();
-  const summariesKey = () =>
-    [...structure.topFunctions.keys()].map((n) => summaryKey(n, ctx.summary(n))).join('|');
-  let sumKey: string | undefined;
-  // Summaries first, one per step (summariesKey below would build them all in one go).
+  const classEnvs = new Map<string, { value: Map<string, Value>; deps: Deps }>();
+  // Summaries first, one per step (validating a cached function may need several at once).
   // The time budget counts work, not the pauses of a time-sliced caller.
   const pause = function* (): Generator<void, void> {
     const paused = Date.now();
@@ -210,35 +324,40 @@ export function* computeFactsSteps(
   for (const fn of summaryOnly ? [] : structure.functions) {
     yield* pause();
     const key = textOf(text, fn.outer);
-    sumKey ??= summariesKey();
     // Same node objects, not just the same text: facts point into the mirrored tree, and a unit
     // mirrored again (the parse around it changed) must not be served facts about its old nodes.
     const cached = currentCache.functions.get(fn.outer);
-    if (cached && cached.text === key && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && cached.summariesKey === sumKey) {
+    if (cached && cached.text === key && cached.facts.fn.outer === fn.outer && cached.className === (fn.className ?? '') && stillValid(cached.deps)) {
       functions.push(cached.facts);
       continue;
     }
+    const { value: facts, deps } = collect(() => analyseFunction(fn));
+    // A function cut short by the budget has no facts (no findings rather than wrong ones).
+    if (!facts) continue;
+    currentCache.functions.set(fn.outer, { facts, text: key, className: fn.className ?? '', deps });
+    functions.push(facts);
+  }
+
+  function analyseFunction(fn: FunctionInfo): FunctionFacts | undefined {
     const flow = new FlowAnalyzer(ctx, fn, 'plain');
     const handler = guarded(fn.name, fn.outer.startRow + 1, undefined, () => detectHandler(ctx, flow, fn));
     let env = new Map<string, Value>();
     if (fn.className) {
-      let selfEnv = classEnvs.get(fn.className);
-      if (!selfEnv) {
+      note(`c:${fn.className}`, initText(fn.className));
+      let known = classEnvs.get(fn.className);
+      if (!known) {
         const cls = fn.className;
-        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
-        classEnvs.set(fn.className, selfEnv);
+        known = collect(() => guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls)));
+        classEnvs.set(fn.className, known);
       }
-      env = new Map(selfEnv);
+      noteAll(known.deps);
+      env = new Map(known.value);
     }
-    const facts = guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
+    return guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);
-      for (const [k, v] of handlerEnv(ctx, fn, handler, (name) => providerReturns(ctx, name))) env.set(k, v);
+      for (const [k, v] of handlerEnv(ctx, fn, handler, (name, bind) => providerReturns(ctx, name, bind))) env.set(k, v);
       return new FlowAnalyzer(ctx, fn, 'handler', handler).runFunction(env);
     });
-    // A function cut short by the budget has no facts (no findings rather than wrong ones).
-    if (!facts) continue;
-    currentCache.functions.set(fn.outer, { facts, text: key, className: fn.className ?? '', summariesKey: sumKey });
-    functions.push(facts);
   }
   // Drop entries of functions that no longer exist so the cache cannot grow without bound.
   if (currentCache.functions.size > functions.length * 2 + 16) {
@@ -261,12 +380,14 @@ export function* computeFactsSteps(
     globals,
     functions,
     handlers: functions.filter((f) => f.handler),
+    moduleCalls: moduleFlow.moduleCalls,
     settings,
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
     summary: (name) => ctx.summary(name),
-    methodSummary: (className, method) => ctx.methodSummary!(className, method),
+    methodSummary: (className, method, attrs) => ctx.methodSummary!(className, method, attrs),
+    initTemplate: (className) => ctx.initTemplate!(className),
     describe: (name) => describeName(ctx, name),
     schemas,
     localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
@@ -277,14 +398,17 @@ export function* computeFactsSteps(
 const EMPTY_SUMMARY: FunctionSummary = Object.freeze({ returns: EMPTY, guardPairs: [], isAuth: false, calls: [] });
 
 /** What a `Depends(name)` provider returns: a function of this file or an imported one (a repository instance...). */
-function providerReturns(ctx: ModuleContext, name: string): Value | undefined {
-  const local = ctx.summary(name)?.returns;
-  if (local) return local;
-  const imp = ctx.structure.imports.get(name);
-  const f = imp ? ctx.foreign?.(imp.qualified) : undefined;
-  if (f?.kind !== 'function') return undefined;
-  const r = f.summary.returns;
-  return r.obj === 'instance' && !r.module ? { ...r, module: f.path } : r;
+function providerReturns(ctx: ModuleContext, name: string, bind?: (param: string) => Value | undefined): Value | undefined {
+  // `Depends(get_repo)` or `Depends(dependencies.get_repo)` through an imported module.
+  const dot = name.indexOf('.');
+  const local = dot < 0 ? ctx.summary(name) : undefined;
+  const imp = local ? undefined : ctx.structure.imports.get(dot < 0 ? name : name.slice(0, dot));
+  const f = imp ? ctx.foreign?.(imp.qualified + (dot < 0 ? '' : name.slice(dot))) : undefined;
+  const params = local ? ctx.structure.topFunctions.get(name)?.params.map((p) => p.name) : f?.kind === 'function' ? f.params : undefined;
+  let r = local?.returns ?? (f?.kind === 'function' ? f.summary.returns : undefined);
+  if (!r || !params) return r;
+  if (bind) r = substitute(r, (i) => (params[i] !== undefined ? bind(params[i]!) : undefined), new Map(), 0);
+  return f?.kind === 'function' && r.obj === 'instance' && !r.module ? { ...r, module: f.path } : r;
 }
 
 /** A module-level name as importers see it (classes by kind; globals as bound; functions are summarised instead). */
@@ -296,13 +420,12 @@ function describeName(ctx: ModuleContext, name: string): Value | undefined {
 /**
  * The text every function's facts may depend on: all top-level code except function bodies.
  * Method bodies are left out too (an edit in one method must not re-analyse every other class
- * and function), except `__init__` (its `self.x` bindings reach every method: classSelfEnv) and
- * bodies that create tables (collectSchemas). Whatever else starts reading another method's
- * body (method summaries) must keep it in this key or in summariesKey.
+ * and function), except bodies that create tables (collectSchemas). Whatever reads a method's
+ * body (method summaries, `__init__` through classSelfEnv) must record it as a dependency (Deps).
  */
 function contextText(text: string, units: PyDocument['units'], functions: FunctionInfo[]): string {
   const holes = functions
-    .filter((f) => f.className && f.name !== '__init__' && !textOf(text, f.body).includes('create_table'))
+    .filter((f) => f.className && !textOf(text, f.body).includes('create_table'))
     .map((f) => f.body)
     .sort((a, b) => a.start - b.start);
   const parts: string[] = [];
@@ -340,9 +463,10 @@ function isAuthBody(text: string, fn: FunctionInfo, settings: DynamoGuardSetting
   return JWT_DECODE.test(body) || RAISES_401.test(body);
 }
 
-function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, Value>): FunctionSummary {
+function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, Value>, self?: Value): FunctionSummary {
   const env = new Map<string, Value>(selfEnv);
   fn.params.forEach((p, i) => env.set(p.name, { params: [i] }));
+  if (self && fn.params[0]) env.set(fn.params[0].name, self);
   const flow = new FlowAnalyzer(ctx, fn, 'helper');
   const facts = flow.runFunction(env);
   let returns: Value = EMPTY;
@@ -370,6 +494,43 @@ function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<string, V
     calls: facts.calls.slice(0, 32),
     ...(facts.returns.length && facts.returns.every((r) => flow.deniesOnReturn(r.node)) ? { denies: true } : {}),
   };
+}
+
+const PROPERTY_DECORATOR = /^(?:functools\.)?(?:property|cached_property)$/;
+const STATIC_DECORATOR = /^(?:staticmethod)$/;
+const CLASS_DECORATOR = /^(?:classmethod)$/;
+
+/**
+ * What a method's first parameter is in its summary: for a PynamoDB model, the item (whose key is
+ * the caller's receiver key, parameter 0) or the model class; for another class, an instance of it
+ * whose constructor-given attributes are parameters ATTR_PARAM_BASE + k (bound in `env` too).
+ */
+function selfValue(ctx: ModuleContext, className: string, fn: FunctionInfo, attrs: readonly InstanceAttr[], env: Map<string, Value>): Value | undefined {
+  const decorators = fn.decorators.map((d) => textOf(ctx.text, d));
+  if (decorators.some((d) => STATIC_DECORATOR.test(d))) return undefined;
+  const isClassMethod = decorators.some((d) => CLASS_DECORATOR.test(d));
+  const cls = new FlowAnalyzer(ctx, undefined, 'module').classValueOf(className);
+  if (cls.obj === 'pynamoModel') return isClassMethod ? cls : { obj: 'pynamoItem', name: className, key: { params: [0] } };
+  if (cls.obj && cls.obj !== 'classRef') return undefined;
+  if (isClassMethod) return { obj: 'classRef', name: className };
+  const bound = paramAttrs(attrs);
+  for (const a of bound) env.set(`self.${a.name}`, a.value);
+  return { obj: 'instance', name: className, ...(bound.length ? { attrs: bound } : {}) };
+}
+
+/** `__init__`'s `self.<attr>` bindings over its parameters, for instances built with arguments. */
+function initTemplate(ctx: ModuleContext, className: string): InitTemplate | undefined {
+  const init = ctx.structure.classes.get(className)?.methods.find((m) => m.name === '__init__');
+  if (!init) return undefined;
+  const env = new Map<string, Value>();
+  init.params.forEach((p, i) => env.set(p.name, { params: [i] }));
+  new FlowAnalyzer(ctx, init, 'module').runFunction(env);
+  const attrs: InstanceAttr[] = [];
+  for (const [k, v] of env) {
+    if (!k.startsWith('self.') || k.indexOf('.', 5) >= 0 || !v.params?.some((i) => i > 0 && i < ATTR_PARAM_BASE)) continue;
+    attrs.push({ name: k.slice(5), value: v });
+  }
+  return { params: init.params.map((p) => p.name), attrs };
 }
 
 /** `self.<attr>` bindings made in `__init__` (tables kept on a repository object). */

@@ -2,7 +2,8 @@ import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import type { SyntaxNode } from '../parse/syntax';
 import type { FunctionInfo, ModuleStructure, ParamInfo } from './module';
-import type { Source, Value } from './values';
+import type { InitTemplate, SummaryRef } from './interp/state';
+import type { InstanceAttr, Source, Value } from './values';
 import type { WorkspaceIndex } from './workspace';
 
 export type Framework = 'fastapi' | 'flask' | 'chalice' | 'lambda';
@@ -145,6 +146,8 @@ export interface FileFacts {
   globals: Map<string, Value>;
   functions: FunctionFacts[];
   handlers: FunctionFacts[];
+  /** Table calls of module-level code and class bodies (scripts, notebook cells); read by the expression rules. */
+  moduleCalls: TableCall[];
   settings: DynamoGuardSettings;
   workspace?: WorkspaceIndex;
   path?: string;
@@ -155,7 +158,9 @@ export interface FileFacts {
   /** Summary of a top-level function of this file (computed on demand, cached). */
   summary(name: string): FunctionSummary | undefined;
   /** Summary of a method of a class of this file, with its parameter names (`self` first). */
-  methodSummary(className: string, method: string): { summary: FunctionSummary; params: string[] } | undefined;
+  methodSummary(className: string, method: string, attrs?: readonly InstanceAttr[]): SummaryRef | undefined;
+  /** `self.<name>` bindings of a class's `__init__` over its parameters (constructor arguments reach methods). */
+  initTemplate(className: string): InitTemplate | undefined;
   /** What a module-level name of this file is, seen from an importer (a table, a class, an instance...). */
   describe(name: string): Value | undefined;
   /** Key schemas declared by create_table calls in this file. */

@@ -125,6 +125,12 @@ function isExplicitModel(ctx: ModuleContext, ann: SyntaxNode): boolean {
 
 /** Name of the function inside `Depends(f)` / `Security(f)` / `Annotated[T, Depends(f)]`, or '' for `Depends()`. */
 export function dependencyOf(ctx: ModuleContext, p: ParamInfo): string | undefined {
+  const d = dependencyTarget(ctx, p);
+  return d === undefined ? undefined : lastName(d);
+}
+
+/** The dependency as written (`dependencies.get_wallet`), or '' for `Depends()`. */
+function dependencyTarget(ctx: ModuleContext, p: ParamInfo): string | undefined {
   const fromCall = (n: SyntaxNode | undefined): string | undefined => {
     if (n?.type !== 'call') return undefined;
     const callee = lastName(textOf(ctx.text, field(n, 'function')!));
@@ -132,7 +138,7 @@ export function dependencyOf(ctx: ModuleContext, p: ParamInfo): string | undefin
     const a = field(n, 'arguments')?.children.find((c) => c.named && c.type !== 'keyword_argument') ??
       field(n, 'arguments')?.children.find((c) => c.type === 'keyword_argument' && textOf(ctx.text, field(c, 'name')!) === 'dependency');
     const target = a?.type === 'keyword_argument' ? field(a, 'value') : a;
-    return target ? lastName(textOf(ctx.text, target)) : '';
+    return target ? textOf(ctx.text, target) : '';
   };
   const d = fromCall(p.default);
   if (d !== undefined) return d;
@@ -144,7 +150,7 @@ export function dependencyOf(ctx: ModuleContext, p: ParamInfo): string | undefin
   if (alias?.name?.startsWith('depends:')) return alias.name.slice('depends:'.length);
   if (/Annotated\[/.test(annText)) {
     const m = /(?:Depends|Security)\(\s*(?:dependency\s*=\s*)?([\w.]*)/.exec(annText);
-    if (m) return lastName(m[1] ?? '');
+    if (m) return m[1] ?? '';
   }
   return undefined;
 }
@@ -156,8 +162,25 @@ function annotationName(ctx: ModuleContext, p: ParamInfo): string | undefined {
   return m ? lastName(m[1]!) : undefined;
 }
 
+const SCALAR = /^(str|int|float|bool|bytes|Optional|Union|List|list|Set|set|Tuple|tuple|Sequence|Literal|UUID|uuid|date|datetime|time|timedelta|Decimal|EmailStr|constr|conint|confloat|HttpUrl|AnyUrl|Enum)$/;
+const PARAM_KINDS: Record<string, string> = { Header: 'header', Cookie: 'cookie', Form: 'form field', File: 'uploaded file', UploadFile: 'uploaded file', Path: 'path parameter', Query: 'query parameter' };
+
+/** How FastAPI reads a parameter (for messages): a class annotation not known here is a body model. */
+function fastapiParamKind(ctx: ModuleContext, p: ParamInfo, ann: string | undefined, pathParams: Set<string>): string {
+  if (pathParams.has(p.name)) return 'path parameter';
+  const marker = p.default?.type === 'call' ? lastName(textOf(ctx.text, field(p.default, 'function')!)) : undefined;
+  if (marker && PARAM_KINDS[marker]) return PARAM_KINDS[marker]!;
+  if (ann && PARAM_KINDS[ann]) return PARAM_KINDS[ann]!;
+  return ann && /^[A-Z]/.test(ann) && !SCALAR.test(ann) ? 'request body' : 'query parameter';
+}
+
 /** Initial values of a handler's parameters, and which ones hold the subject. */
-export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: HandlerInfo, summaryReturns: (name: string) => Value | undefined): Map<string, Value> {
+export function handlerEnv(
+  ctx: ModuleContext,
+  fn: FunctionInfo,
+  handler: HandlerInfo,
+  summaryReturns: (name: string, bind?: (param: string) => Value | undefined) => Value | undefined,
+): Map<string, Value> {
   const env = new Map<string, Value>();
   const pathParams = new Set<string>();
   for (const m of (handler.path ?? '').matchAll(/[{<](?:\w+:)?(\w+)(?::\w+)?[}>]/g)) pathParams.add(m[1]!);
@@ -180,7 +203,11 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
           env.set(p.name, { subject: [src(`the authenticated user \`${p.name}\` (\`Depends(${dep})\`)`)] });
           continue;
         }
-        const provided = dep ? summaryReturns(dep) : undefined;
+        // A provider's parameter named like a path parameter of the route is filled from the path
+        // (`get_wallet(wallet_id)` under `/{wallet_id}/...`): request input in what it returns.
+        const fromPath = (name: string): Value | undefined =>
+          pathParams.has(name) ? { request: [{ id: `param:${name}`, label: `path parameter \`${name}\` (\`Depends(${dep})\`)`, node: p.nameNode }] } : undefined;
+        const provided = dep ? summaryReturns(dependencyTarget(ctx, p) || dep, fromPath) : undefined;
         if (provided && (provided.obj === 'table' || provided.obj === 'dynamoClient' || provided.obj === 'dynamoResource' || provided.obj === 'instance')) {
           env.set(p.name, provided);
           continue;
@@ -226,8 +253,7 @@ export function handlerEnv(ctx: ModuleContext, fn: FunctionInfo, handler: Handle
         env.set(p.name, { request: [s], payload: s });
         continue;
       }
-      const kind = pathParams.has(p.name) ? 'path parameter' : 'query parameter';
-      env.set(p.name, { request: [src(`${kind} \`${p.name}\``)], ...checked });
+      env.set(p.name, { request: [src(`${fastapiParamKind(ctx, p, ann, pathParams)} \`${p.name}\``)], ...checked });
       continue;
     }
     // Flask view args and Chalice URI params.

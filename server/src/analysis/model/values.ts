@@ -31,6 +31,8 @@ export interface CondTerm {
   op: string;
   value: Value;
   node: SyntaxNode;
+  /** Taint of the attribute name when it is not a literal (`Attr(body["field"])`). */
+  nameValue?: Value;
 }
 
 export interface DictEntry {
@@ -84,10 +86,23 @@ export interface Value {
   cond?: CondTerm[];
   /** Helper-summary mode: derived from these parameter indexes. */
   params?: number[];
-  /** For pynamo items: the value of their hash key. */
+  /** For pynamo items: the value of their hash key; for a condition builder, of its attribute name when not a literal. */
   key?: Value;
   /** Set on request sources when the FastAPI parameter is a Pydantic body model. */
   model?: string;
+  /** Of a dict literal: taint of its keys not written as strings (`ScanFilter={body["field"]: ...}`). Not joined. */
+  computedKeys?: Value;
+  /**
+   * For `instance`s: the `self.<name>` attributes its `__init__` bound from constructor arguments
+   * (a repository passed to a service, a table passed to a repository, a path id). At most
+   * MAX_ATTRS, nested at most MAX_ATTR_DEPTH deep.
+   */
+  attrs?: InstanceAttr[];
+}
+
+export interface InstanceAttr {
+  name: string;
+  value: Value;
 }
 
 export const EMPTY: Value = Object.freeze({}) as Value;
@@ -99,6 +114,8 @@ export const EMPTY: Value = Object.freeze({}) as Value;
 export const MAX_SET = 32;
 export const MAX_DICT_ENTRIES = 256;
 export const MAX_NESTING = 6;
+export const MAX_ATTRS = 8;
+export const MAX_ATTR_DEPTH = 3;
 
 function unionBy<T>(a: T[] | undefined, b: T[] | undefined, key: (t: T) => unknown): T[] | undefined {
   if (!a?.length) return b?.length ? b : undefined;
@@ -180,6 +197,7 @@ export function join(a: Value, b: Value, depth = 0): Value {
     out.obj = a.obj;
     if (a.name === b.name && a.name !== undefined) out.name = a.name;
     if (a.module === b.module && a.module !== undefined) out.module = a.module;
+    if (out.name !== undefined && (a.attrs ?? b.attrs)) out.attrs = (a.attrs ?? b.attrs)!;
   }
   const cond = unionBy(a.cond, b.cond, (c) => c);
   if (cond) out.cond = cond;

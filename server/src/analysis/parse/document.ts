@@ -1,5 +1,6 @@
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Range } from '../types';
+import { maskLongCommentRuns } from './commentRuns';
 import { mirror, shift, type SyntaxNode } from './syntax';
 
 /** One top-level statement: the unit of caching and re-analysis. */
@@ -48,6 +49,10 @@ export class PyDocument {
   units: Unit[] = [];
   /** Bumped on every change; analysis caches compare it. */
   version = 0;
+  /** The tree was parsed from masked text (long comment runs blanked: commentRuns.ts). */
+  private masked = false;
+  /** The latest parse was incremental (given the previous tree). */
+  private reusedOld = false;
 
   constructor(private readonly parser: Parser, text: string) {
     this.text = normalizeLoneCr(text);
@@ -138,7 +143,7 @@ export class PyDocument {
     this.tree = this.parseOrThrow(text, old);
     // Regions whose structure changed, even far from the edit (an opened string or bracket
     // re-lexes what follows): units there are mirrored again however unchanged their text is.
-    const changed = old !== this.tree ? this.tree.getChangedRanges(old).map((r) => [r.startIndex, r.endIndex] as const) : [];
+    const changed = !this.reusedOld ? [[0, text.length] as const] : old !== this.tree ? this.tree.getChangedRanges(old).map((r) => [r.startIndex, r.endIndex] as const) : [];
     if (old !== this.tree) old.delete();
     this.text = text;
     this.starts = starts;
@@ -161,7 +166,13 @@ export class PyDocument {
   private disposed = false;
 
   private parseOrThrow(text: string, old?: Tree): Tree {
-    const tree = this.parser.parse(text, old ?? null);
+    const input = maskLongCommentRuns(text);
+    // A mask that moved with the edit would not match the old tree's view of untouched regions:
+    // masked documents (rare, hostile) are parsed afresh, which the mask keeps linear.
+    const reuse = old && !this.masked && input === text ? old : null;
+    this.masked = input !== text;
+    this.reusedOld = !!reuse;
+    const tree = this.parser.parse(input, reuse);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }

@@ -1,11 +1,13 @@
-import { routeAuthorizer } from '../infra/auth';
+import { templateRoutes } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
 import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import { isAuthDecoratorName } from '../model/names';
 import { field, rangeOf } from '../parse/syntax';
+import { exposure } from './support/anonymousExposure';
 import type { Fix } from '../types';
 import { verifiesCaller } from '../facts/capability';
+import { newSubjectParam } from '../fixes/subject';
 import { publicByDesign } from '../facts/publicness';
 import type { RuleModule } from './rule';
 
@@ -83,12 +85,11 @@ function fix(facts: FileFacts, fnFacts: FunctionFacts): Fix | undefined {
   const fn = fnFacts.fn;
   if (h.framework === 'fastapi') {
     const names = facts.authFunctionNames;
-    const auth = names.find((n) => /^get_current_user/.test(n)) ?? names[0] ?? 'get_current_user';
-    const name = fn.params.some((p) => p.name === 'current_user') ? 'auth_user' : 'current_user';
+    const { text, auth } = newSubjectParam(facts, fn);
     const authModule = b.isBound(auth) ? undefined : facts.workspace?.authModuleOf?.(auth, facts.path);
     return {
-      title: `Require authentication: add \`${name}=Depends(${auth})\``,
-      edits: mergeInsertions([b.ensureImport('fastapi', 'Depends'), authModule ? b.ensureImport(authModule, auth) : undefined, b.addParameter(fn, `${name}=Depends(${auth})`)]),
+      title: `Require authentication: add \`${text}\``,
+      edits: mergeInsertions([b.ensureImport('fastapi', 'Depends'), authModule ? b.ensureImport(authModule, auth) : undefined, b.addParameter(fn, text)]),
       isPreferred: true,
       safe: names.includes(auth) && (b.isBound(auth) || !!authModule),
     };
@@ -132,7 +133,7 @@ const rule: RuleModule = {
     owasp: ['API2:2023 Broken Authentication', 'API5:2023 Broken Function Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Reports a handler (on its name) that calls DynamoDB with request input and has no subject at all: no `Depends(<auth>)`/`Security(<auth>)` parameter (also via `Annotated[...]`), no authentication decorator (`login_required`, `jwt_required`, `require_*`...), no router- or app-level `dependencies=[Depends(<auth>)]`, no Chalice `authorizer=`, and no read of the identity in the body (`g.user`, `current_user`, `get_jwt_identity()`, `current_request.context["authorizer"]`, `event["requestContext"]["authorizer"]`). The table calls are listed as related information.',
+      whatItDoes: 'Reports a handler (on its name) that calls DynamoDB with request input and has no subject at all: no `Depends(<auth>)`/`Security(<auth>)` parameter (also via `Annotated[...]`), no authentication decorator (`login_required`, `jwt_required`, `require_*`...), no router- or app-level `dependencies=[Depends(<auth>)]`, no Chalice `authorizer=`, and no read of the identity in the body (`g.user`, `current_user`, `get_jwt_identity()`, `current_request.context["authorizer"]`, `event["requestContext"]["authorizer"]`). The table calls are listed as related information. A handler without request input is reported too when it serves an admin route (an `admin` path segment or an `admin_` function name) or returns what a `scan`/`query` read from a table whose items are owned (an owner attribute in the key, projection or model, a personal table name, writes with the subject elsewhere): then anyone on the internet gets every owner\'s items.',
       whyIsThisBad: 'Without an identity the handler cannot scope anything to the caller: every key the client sends is served to anyone on the internet, including anonymous callers.',
       example: '@app.route("/api/users/<user_id>")\ndef get_user_profile(user_id):\n    return jsonify(table.get_item(Key={"user_id": user_id}).get("Item", {}))',
       useInstead: '@app.route("/api/users/<user_id>")\n@login_required\ndef get_user_profile(user_id):\n    if user_id != g.user["user_id"]:\n        abort(403)\n    ...',
@@ -141,23 +142,37 @@ const rule: RuleModule = {
     },
   },
   messages: {
-    unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller.',
+    unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller{{route}}.',
+    exposed: 'Handler `{{name}}` never authenticates the caller, yet it {{what}}.',
   },
   check(context) {
     for (const fnFacts of context.facts.handlers) {
-      if (hasSubject(fnFacts) || !usesRequestInput(fnFacts)) continue;
+      if (hasSubject(fnFacts)) continue;
+      const facts = context.facts;
+      const input = usesRequestInput(fnFacts);
+      const exposed = input ? undefined : exposure(facts, fnFacts);
+      if (!input && !exposed) continue;
       // Login/sign-up/reset/health routes serve anonymous callers by design; a verified token or a
       // cart capability read in the handler is the caller's authentication.
       if (publicByDesign(context.facts, fnFacts) || verifiesCaller(context.facts, fnFacts)) continue;
-      // The template puts every route of this handler behind an authorizer (infra/auth.ts).
-      if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
+      const route = templateRoutes(context.facts, fnFacts.fn);
+      if (route === 'guarded') continue;
+      if (exposed) {
+        context.report({
+          messageId: 'exposed',
+          data: { name: fnFacts.fn.name, what: exposed.what },
+          node: fnFacts.fn.nameNode,
+          related: [{ range: rangeOf(exposed.node), message: 'Reachable without authentication' }],
+          fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
+        });
+        continue;
+      }
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
-      const facts = context.facts;
       context.report({
         messageId: 'unauthenticated',
-        data: { name: fnFacts.fn.name, count: String(calls.length) },
+        data: { name: fnFacts.fn.name, count: String(calls.length), route: route?.why ?? '' },
         node: fnFacts.fn.nameNode,
-        related: calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })),
+        related: [...calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })), ...(route ? [route.related] : [])],
         fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
       });
     }

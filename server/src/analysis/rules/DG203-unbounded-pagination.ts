@@ -29,8 +29,17 @@ function carriesItems(v: Value, id: number, depth = 0): boolean {
   return depth < 3 && !!v.dict?.some((e) => carriesItems(e.value, id, depth + 1));
 }
 
-function returnsAccumulated(fnFacts: FunctionFacts, id: number): boolean {
-  return fnFacts.returns.some((r) => carriesItems(r.value, id));
+/** Anything computed from read `id` (a count, a sum), also inside a response dict. */
+function carriesDerived(v: Value, id: number, depth = 0): boolean {
+  if (v.dbWhole?.has(id) || v.dbFrom?.includes(id)) return true;
+  return depth < 3 && (!!v.dict?.some((e) => carriesDerived(e.value, id, depth + 1)) || (!!v.elem && carriesDerived(v.elem, id, depth + 1)));
+}
+
+/** What the handler returns of a drained read: the items themselves, only aggregates, or nothing. */
+function returnsAccumulated(fnFacts: FunctionFacts, id: number, method: string): 'items' | 'aggregates' | undefined {
+  if (fnFacts.returns.some((r) => carriesItems(r.value, id))) return 'items';
+  // Totals over one partition cost what it holds; over a scan, the whole table.
+  return method === 'scan' && fnFacts.returns.some((r) => carriesDerived(r.value, id)) ? 'aggregates' : undefined;
 }
 
 /** A `LastEvaluatedKey` loop with no cap on pages or items (`range(MAX_PAGES)`, `len(items) < N`). */
@@ -76,7 +85,7 @@ const rule: RuleModule = {
     owasp: ['API4:2023 Unrestricted Resource Consumption'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags `query`/`scan` calls (PynamoDB: `limit=`/`last_evaluated_key=`) in HTTP handlers with:\n\n- a `Limit` taken from the request with no upper bound. `min(int(x), MAX)`, FastAPI `Query(le=...)`/`lt=`, `conint(le=...)`, `if x > MAX: <leave>`, `1 <= x <= MAX` and an allow-list check (as in DG104) are bounds; `int(x)` alone is not;\n- an `ExclusiveStartKey` taken from the request (a decoded cursor), unless validated, signed (`unsign()`, `decrypt()`, a serializer\'s `loads()`) or a dict with a subject-bound attribute;\n- a loop following `LastEvaluatedKey` (fed back as `ExclusiveStartKey`) that accumulates every page into what the handler returns, with no cap on pages or items (`range(MAX_PAGES)`, `len(items) < N`). The loop may sit in a helper of the same file that a handler calls.\n\nAnchored on the `Limit=`/`ExclusiveStartKey=` argument (or its entry in a `**kwargs` dict), and on the method name for a draining loop. Paginators (`client.get_paginator`) are not modelled.',
+      whatItDoes: 'Flags `query`/`scan` calls (PynamoDB: `limit=`/`last_evaluated_key=`) in HTTP handlers with:\n\n- a `Limit` taken from the request with no upper bound. `min(int(x), MAX)`, FastAPI `Query(le=...)`/`lt=`, `conint(le=...)`, `if x > MAX: <leave>`, `1 <= x <= MAX` and an allow-list check (as in DG104) are bounds; `int(x)` alone is not;\n- an `ExclusiveStartKey` taken from the request (a decoded cursor), unless validated, signed (`unsign()`, `decrypt()`, a serializer\'s `loads()`) or a dict with a subject-bound attribute;\n- a loop following `LastEvaluatedKey` (fed back as `ExclusiveStartKey`) that accumulates every page into what the handler returns (the items, or for a scan only aggregates computed from them: counts, sums), with no cap on pages or items (`range(MAX_PAGES)`, `len(items) < N`). The loop may sit in a helper of the same file that a handler calls.\n\nAnchored on the `Limit=`/`ExclusiveStartKey=` argument (or its entry in a `**kwargs` dict), and on the method name for a draining loop. Paginators (`client.get_paginator`) are not modelled.',
       whyIsThisBad: 'A caller who sets `?limit=1000000` gets pages of up to 1 MB of items per request and sets the read cost; one who supplies `ExclusiveStartKey` chooses where the read starts, with any key shape, which is enumeration on a scan and a crafted-input path into DynamoDB otherwise. A handler that drains `LastEvaluatedKey` returns the whole table or partition in one response: latency, memory and read capacity grow with the data, and any client can trigger it at will (OWASP API4).',
       example: '@app.route("/orders")\n@login_required\ndef list_orders():\n    resp = orders.query(\n        KeyConditionExpression=Key("customer_id").eq(current_user.id),\n        Limit=int(request.args.get("limit", 50)),\n    )\n    return jsonify(resp["Items"])',
       useInstead: 'MAX_PAGE = 100\n...\n        Limit=min(int(request.args.get("limit", 50)), MAX_PAGE),\n# and return resp.get("LastEvaluatedKey") (signed) as the next-page cursor',
@@ -92,6 +101,7 @@ const rule: RuleModule = {
     limit: '`{{arg}}` of `{{method}}` comes from {{source}} with no upper bound: the caller decides how much is read per request. Clamp it (`min(int(x), MAX_PAGE)`).',
     startKey: '`{{arg}}` of `{{method}}` is taken from {{source}} unchecked: the caller chooses where the read starts, with any key. Sign or validate the cursor.',
     drain: '`{{method}}` runs in a loop that follows LastEvaluatedKey and returns every page: one request reads and returns the whole {{what}}. Return one page and a cursor instead.',
+    drainAggregate: '`{{method}}` runs in a loop that follows LastEvaluatedKey: every request reads the whole {{what}} to compute the counts or sums it returns. Maintain the aggregate on write (or cache it) instead.',
   },
   check(context) {
     const { facts } = context;
@@ -118,9 +128,10 @@ const rule: RuleModule = {
             });
           }
         }
-        if (drainsAllPages(facts, call) && returnsAccumulated(fnFacts, call.id) && (isHandler || calledFromHandler(facts, fnFacts.fn.name))) {
+        const returned = drainsAllPages(facts, call) ? returnsAccumulated(fnFacts, call.id, call.method) : undefined;
+        if (returned && (isHandler || calledFromHandler(facts, fnFacts.fn.name))) {
           context.report({
-            messageId: 'drain',
+            messageId: returned === 'items' ? 'drain' : 'drainAggregate',
             data: { method: call.method, what: call.method === 'scan' ? 'table' : 'partition' },
             node: call.methodNode,
             related: [{ range: rangeOf(call.loop!), message: 'Every page is fetched in this loop' }],

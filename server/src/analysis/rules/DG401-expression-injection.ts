@@ -5,7 +5,8 @@ import { field, visit, type SyntaxNode } from '../parse/syntax';
 import type { RuleModule } from './rule';
 import { listIndex } from './support/listIndex';
 import { placeholderFix } from './support/placeholderFix';
-import { StringBuilds } from './support/stringBuild';
+import { literalParams } from './support/literalParams';
+import { StringBuilds, type Build } from './support/stringBuild';
 
 const PARTIQL = new Set(['execute_statement', 'batch_execute_statement', 'execute_transaction']);
 /** Arguments that nest expressions in lists of dicts: transactions, PartiQL batches, batch_get projections. */
@@ -39,6 +40,7 @@ function valueNode(node: SyntaxNode): SyntaxNode {
 
 function check(facts: FileFacts, fnFacts: FunctionFacts, report: (call: TableCall, t: Target, bad: SyntaxNode, whole: boolean) => void): void {
   let builds: StringBuilds | undefined;
+  let literal: Map<string, Build> | undefined;
   for (const call of fnFacts.calls) {
     // Made inside a layer: reported there, at the DynamoDB call.
     if (call.via) continue;
@@ -47,7 +49,8 @@ function check(facts: FileFacts, fnFacts: FunctionFacts, report: (call: TableCal
       // `checked`: every request part went through an allow-list, format check or numeric bound.
       if (t.value?.constant || (t.value?.checked && !t.value.payload) || (t.arg === 'ProjectionExpression' && (t.value?.request || t.value?.payload))) continue;
       builds ??= new StringBuilds(facts.text, fnFacts.fn, facts.globals);
-      const b = builds.analyze(t.node);
+      literal ??= literalParams(facts, fnFacts.fn);
+      const b = builds.analyze(t.node, new Map(literal));
       if (b.konst) continue;
       if (b.built && !listIndex(facts, t.node, t.value, b.bad ?? t.node)) report(call, t, b.bad ?? t.node, false);
       // The whole expression straight from the request (not assembled here, not through a helper).
@@ -66,7 +69,7 @@ const rule: RuleModule = {
     owasp: ['API8:2023 Security Misconfiguration', 'A03:2021 Injection'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags `KeyConditionExpression`, `FilterExpression`, `ConditionExpression`, `UpdateExpression`, `ProjectionExpression` (any `*Expression` argument, also inside `TransactItems`) and PartiQL `Statement`s (`execute_statement`, `batch_execute_statement`, `execute_transaction`) whose string is assembled with an f-string, `%`, `.format()`, `+` or `.join()` from a value that is not a constant, and expressions taken whole from request input (a `ProjectionExpression` chosen by the request is reported by DG405 instead). Strings built only from constants or from request input the analyzer saw validated (allow-list membership, a format check such as a regex/UUID/Enum, a numeric bound) are fine: literals, UPPER_CASE module constants, loop variables over a constant collection, names checked against an allow-list first (`if k in ALLOWED:`, `if k not in ALLOWED: continue`, `... for k in body if k in ALLOWED`), and lists/variables whose every write is one of those. The finding points at the non-constant part: the `{interpolation}`, the `+` operand, the `.format()`/`.join()` argument (where a variable is assembled earlier in the function, at that assembly). Values that arrive in another way (a function parameter used as is) are not assembled here and are not flagged.',
+      whatItDoes: 'Flags `KeyConditionExpression`, `FilterExpression`, `ConditionExpression`, `UpdateExpression`, `ProjectionExpression` (any `*Expression` argument, also inside `TransactItems`) and PartiQL `Statement`s (`execute_statement`, `batch_execute_statement`, `execute_transaction`) whose string is assembled with an f-string, `%`, `.format()`, `+` or `.join()` from a value that is not a constant, and expressions taken whole from request input (a `ProjectionExpression` chosen by the request is reported by DG405 instead). Strings built only from constants or from request input the analyzer saw validated (allow-list membership, a format check such as a regex/UUID/Enum, a numeric bound) are fine: literals, UPPER_CASE module constants, loop variables over a constant collection, names checked against an allow-list first (`if k in ALLOWED:`, `if k not in ALLOWED: continue`, `... for k in body if k in ALLOWED`), and lists/variables whose every write is one of those. The finding points at the non-constant part: the `{interpolation}`, the `+` operand, the `.format()`/`.join()` argument (where a variable is assembled earlier in the function, at that assembly). Values that arrive in another way (a function parameter used as is) are not assembled here and are not flagged; neither is text formatted from a helper parameter that every call in the file passes as a literal (`_set(order_id, "shipped_at")`), unless the helper is used in another way. f-strings, `%` and `.format()` are judged alike; a number used as a list index (`items[{i}]`) is not injection.',
       whyIsThisBad: 'Whoever controls the interpolated text controls the expression: `f"SET {field} = :v"` with `field = "is_admin = :v, credits"` writes attributes the code never meant to expose; a key condition or filter built from input can widen a query to other items; an interpolated PartiQL statement is classic injection (`\' OR 1=1`). DynamoDB has placeholders for exactly this: `:values` in `ExpressionAttributeValues`, `#names` in `ExpressionAttributeNames`, `?` with `Parameters` in PartiQL.',
       example: 'resp = table.query(\n    KeyConditionExpression=f"user_id = \'{user_id}\'",\n)\nclient.execute_statement(Statement=f"SELECT * FROM users WHERE id = \'{uid}\'")',
       useInstead: 'resp = table.query(\n    KeyConditionExpression="user_id = :user_id",\n    ExpressionAttributeValues={":user_id": user_id},\n)\nclient.execute_statement(Statement="SELECT * FROM users WHERE id = ?", Parameters=[{"S": uid}])',

@@ -3,7 +3,7 @@ import type { TableCall } from '../facts';
 import { ERROR_TEXT_CALL, KNOWN_CALLS, METHOD_MODELS, PYNAMO_ACTIONS, VALIDATING_CALL } from '../knowledge/frameworks';
 import {
   CONVERSION_BUILTINS, LOOKUP_METHODS, MODEL_PARSE_METHODS, MUTATING_METHODS, OPAQUE_BUILTINS, PAYLOAD_DUMP_METHODS,
-  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS,
+  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS, PYNAMO_WHOLE_VIEWS,
 } from '../knowledge/python';
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
@@ -25,6 +25,8 @@ export abstract class CallFlow extends ExpressionFlow {
   protected abstract callImported(qualified: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
   /** A method of a workspace class instance (./layers.ts). */
   protected abstract callMethod(recv: Value, method: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined;
+  /** An instance with the attributes its constructor binds from these arguments (./layers.ts). */
+  protected abstract instanceOf(inst: Value, args: Args, kwargs: Kwargs): Value;
 
   protected evalArgs(call: SyntaxNode, state: State) {
     const args: Args = [];
@@ -66,13 +68,16 @@ export abstract class CallFlow extends ExpressionFlow {
       const special = this.knownCall(q, node, args, kwargs, allArgs);
       if (special) return special;
       const recv = this.eval(recvNode, state);
-      if (recv.obj === 'instance') {
+      // Methods of workspace classes, PynamoDB models' own methods included (not the library's),
+      // and static/class methods called on a workspace class (`TokenService.refresh(...)`).
+      const onClass = recv.obj === 'classRef' || (!recv.obj && !!recv.name && recvNode.type === 'identifier' && this.t(recvNode) === recv.name && this.ctx.structure.classes.has(recv.name));
+      if (recv.obj === 'instance' || onClass || ((recv.obj === 'pynamoItem' || recv.obj === 'pynamoModel') && !METHOD_MODELS[recv.obj]?.methods(method))) {
         const layered = this.callMethod(recv, method, node, args, kwargs, state);
         if (layered) return layered;
       }
       // `services.get_order(x)`, `db.get(table, key)` on an imported module.
       const head = dotted.split('.')[0]!;
-      if (!recv.obj && q !== dotted && !state.env.has(head) && !this.ctx.globals.has(head)) {
+      if (!recv.obj && (q !== dotted || this.ctx.structure.imports.has(head)) && !state.env.has(head) && !this.ctx.globals.has(head)) {
         const layered = this.callImported(q, node, args, kwargs, state);
         if (layered) return layered;
       }
@@ -110,7 +115,7 @@ export abstract class CallFlow extends ExpressionFlow {
           return v;
         }
       }
-      if (local?.obj === 'classRef') return { obj: 'instance', name: local.name ?? '', ...(local.module ? { module: local.module } : {}) };
+      if (local?.obj === 'classRef') return this.instanceOf({ obj: 'instance', name: local.name ?? '', ...(local.module ? { module: local.module } : {}) }, args, kwargs);
       if (imported && !local) {
         const layered = this.callImported(imported.qualified, node, args, kwargs, state);
         if (layered) return layered;
@@ -167,7 +172,15 @@ export abstract class CallFlow extends ExpressionFlow {
         case 'response':
           return allArgs;
         case 'condition':
-          return { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+        {
+          const named: Value = { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+          // `Attr(body["field"])`: the caller names the attribute (DG405).
+          const arg = args[0]?.value;
+          if (firstStr === undefined && arg && (arg.request?.length || arg.params?.length)) named.key = derived(arg);
+          return named;
+        }
+        case 'env':
+          return this.envRead(firstStr) ?? derived(allArgs);
         default:
           return EMPTY;
       }
@@ -202,6 +215,7 @@ export abstract class CallFlow extends ExpressionFlow {
       const key = args[0]?.value ?? (info?.hashKey ? kwargs.get(info.hashKey)?.value : undefined) ?? kwargs.get('hash_key')?.value ?? EMPTY;
       const out: Value = { obj: 'pynamoItem', key, ...derived(allArgs) };
       if (cls.name) out.name = cls.name;
+      if (cls.module) out.module = cls.module;
       // Attribute values by name, for rules about what a save() writes.
       const entries = [...kwargs].filter(([k]) => k !== 'hash_key' && k !== 'range_key').map(([k, v]) => ({ key: k, keyNode: v.argNode, valueNode: v.node, value: v.value }));
       if (entries.length) out.dict = entries;
@@ -210,8 +224,10 @@ export abstract class CallFlow extends ExpressionFlow {
       return out;
     }
     // A repository/service class of the workspace: its methods are summarised.
-    if (!cls.obj && cls.name && this.ctx.structure.classes.get(cls.name)?.methods.some((m) => m.name !== '__init__')) return { ...derived(allArgs), obj: 'instance', name: cls.name };
-    if (cls.obj === 'classRef') return { obj: 'instance', name: cls.name ?? '', ...(cls.module ? { module: cls.module } : {}) };
+    if (!cls.obj && cls.name && this.ctx.structure.classes.get(cls.name)?.methods.some((m) => m.name !== '__init__')) {
+      return this.instanceOf({ ...derived(allArgs), obj: 'instance', name: cls.name }, args, kwargs);
+    }
+    if (cls.obj === 'classRef') return this.instanceOf({ obj: 'instance', name: cls.name ?? '', ...(cls.module ? { module: cls.module } : {}) }, args, kwargs);
     // A Pydantic model built from an item keeps only the model's fields: narrowed.
     const out: Value = { ...derived(allArgs), obj: 'pydanticInstance' };
     if (cls.name) out.name = cls.name;
@@ -229,6 +245,8 @@ export abstract class CallFlow extends ExpressionFlow {
     state: State,
   ): Value {
     const methodNode = field(field(node, 'function')!, 'attribute')!;
+    // `note.to_simple_dict()`: a view of the whole PynamoDB item.
+    if (recv.obj === 'pynamoItem' && PYNAMO_WHOLE_VIEWS.has(method)) return { ...derived(recv), ...(recv.dbWhole ? { dbWhole: recv.dbWhole } : {}) };
     const model = recv.obj ? METHOD_MODELS[recv.obj] : undefined;
     if (model) {
       const m = model.methods(method);
@@ -246,7 +264,7 @@ export abstract class CallFlow extends ExpressionFlow {
         const [builder, attr] = (recv.name ?? ':').split(':') as ['Key' | 'Attr', string];
         // `between(low, high)`: either bound may be request input.
         const value = method === 'between' ? join(args[0]?.value ?? EMPTY, args[1]?.value ?? EMPTY) : args[0]?.value ?? EMPTY;
-        return { cond: [{ builder, attr, op: method, value, node }] };
+        return { cond: [{ builder, attr, op: method, value, node, ...(recv.key ? { nameValue: recv.key } : {}) }] };
       }
       case 'pydanticInstance':
         return derived(recv);
@@ -349,19 +367,21 @@ export abstract class CallFlow extends ExpressionFlow {
       usedFields: new Set(),
       isRead,
       isWrite,
-      fn: this.fn!,
+      fn: this.fn ?? this.moduleUnit!,
     };
     if (recv.name && recv.obj !== 'pynamoModel' && recv.obj !== 'pynamoItem') call.tableName = recv.name;
     if (recv.obj === 'pynamoModel' || recv.obj === 'pynamoItem') call.pynamoModel = recv.name ?? '';
     call.keys = extractKeys(call, recv, this.ctx.structure, (t) => this.ctx.keySchema(t));
     call.conditionBindsSubject = conditionBindsSubject(call);
     if (this.mode !== 'module') this.calls.push(call);
+    else if (this.moduleUnit && !this.moduleCalls.some((c) => c.node === node)) this.moduleCalls.push(call);
     if (!isRead) return { dbFrom: [id] };
     const keyedBy = call.keys.reduce<Value>((acc, k) => join(acc, derived(k.value)), EMPTY);
     if (api === 'pynamo') {
       const whole = new Map<number, DbLevel>([[id, method === 'get' ? 'item' : 'items']]);
       const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key: call.keys[0]?.value ?? EMPTY, keyedBy };
       if (call.pynamoModel) item.name = call.pynamoModel;
+      if (recv.module) item.module = recv.module;
       return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item, keyedBy };
     }
     return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy };

@@ -1,10 +1,11 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import type { FunctionSummary, LayerHop, TableCall } from '../facts';
 import { conditionBindsSubject, extractKeys } from '../tableCalls';
-import { EMPTY, join, MAX_NESTING, type CondTerm, type DbLevel, type Value } from '../values';
+import { EMPTY, join, MAX_NESTING, type CondTerm, type DbLevel, type InstanceAttr, type Value } from '../values';
 import { CallFlow } from './calls';
 import type { FunctionInfo } from '../module';
-import type { Args, Kwargs, State } from './state';
+import type { Args, Kwargs, State, SummaryRef } from './state';
+import { ATTR_PARAM_BASE, keptAttrs } from '../instances';
 
 /** Table calls one summary may carry, and hops of one chain: bounded however deep the layering. */
 const MAX_LAYER_CALLS = 32;
@@ -20,6 +21,10 @@ export interface Callee {
   label: string;
   /** File of the callee when it is another module. */
   path?: string;
+  /** The receiver's constructor-given attributes (parameters ATTR_PARAM_BASE + k of a specialised summary). */
+  attrs?: readonly InstanceAttr[];
+  /** A PynamoDB item receiver's key: what its model method's `self` key (parameter 0) stands for. */
+  receiverKey?: Value;
 }
 
 /**
@@ -41,23 +46,60 @@ export abstract class LayerFlow extends CallFlow {
     if (!f) return undefined;
     const label = qualified.slice(qualified.lastIndexOf('.') + 1);
     if (f.kind === 'function') return this.applySummary({ summary: f.summary, params: f.params, offset: 0, label, path: f.path }, node, this.anchorOf(node), args, kwargs, state);
-    if (f.value.obj === 'classRef') return { obj: 'instance', name: f.value.name ?? '', ...(f.value.module ? { module: f.value.module } : {}) };
+    if (f.value.obj === 'classRef') return this.instanceOf({ obj: 'instance', name: f.value.name ?? '', ...(f.value.module ? { module: f.value.module } : {}) }, args, kwargs);
     if (f.value.obj === 'pynamoModel' || f.value.obj === 'pydanticModel') return undefined;
     return undefined;
   }
 
   protected callMethod(recv: Value, method: string, node: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value | undefined {
-    if (!recv.name) return undefined;
-    const ref = recv.module ? this.ctx.foreignMethod?.(recv.module, recv.name, method) : this.ctx.methodSummary?.(recv.name, method);
+    const ref = this.methodRef(recv, method);
     if (!ref) return undefined;
-    const callee: Callee = { summary: ref.summary, params: ref.params, offset: 1, label: method };
+    return this.applySummary(this.methodCallee(recv, method, ref), node, this.anchorOf(node), args, kwargs, state);
+  }
+
+  /** `obj.prop` where `prop` is a `@property` of the object's class: its summary, applied without arguments. */
+  protected readProperty(recv: Value, attr: string, node: SyntaxNode, state: State): Value | undefined {
+    const ref = this.methodRef(recv, attr);
+    if (!ref?.property) return undefined;
+    return this.applySummary(this.methodCallee(recv, attr, ref), node, this.anchorOf(node), [], new Map(), state);
+  }
+
+  private methodRef(recv: Value, method: string): SummaryRef | undefined {
+    if (!recv.name) return undefined;
+    const attrs = recv.obj === 'instance' ? recv.attrs : undefined;
+    return recv.module ? this.ctx.foreignMethod?.(recv.module, recv.name, method, attrs) : this.ctx.methodSummary?.(recv.name, method, attrs);
+  }
+
+  private methodCallee(recv: Value, method: string, ref: SummaryRef): Callee {
+    // On the class itself only a classmethod gets its first parameter implicitly.
+    const onClass = recv.obj !== 'instance' && recv.obj !== 'pynamoItem' && recv.obj !== 'pynamoModel';
+    const offset = ref.binding === 'static' || (onClass && ref.binding !== 'class') ? 0 : 1;
+    const callee: Callee = { summary: ref.summary, params: ref.params, offset, label: method };
     if (recv.module) callee.path = recv.module;
-    return this.applySummary(callee, node, this.anchorOf(node), args, kwargs, state);
+    if (recv.obj === 'instance' && recv.attrs?.length) callee.attrs = recv.attrs;
+    // A model's own method on an item: `self.save()` inside writes the item the caller holds.
+    if (recv.obj === 'pynamoItem') callee.receiverKey = recv.key ?? EMPTY;
+    return callee;
+  }
+
+  /** An instance of a workspace class with the attributes its `__init__` binds from these arguments. */
+  protected instanceOf(inst: Value, args: Args, kwargs: Kwargs): Value {
+    if (!inst.name || (!args.length && !kwargs.size)) return inst;
+    const template = this.ctx.initTemplate?.(inst.name, inst.module);
+    if (!template?.attrs.length) return inst;
+    const argAt = (i: number): Value | undefined => {
+      const name = template.params[i];
+      return (name !== undefined ? kwargs.get(name)?.value : undefined) ?? args[i - 1]?.value;
+    };
+    const attrs = keptAttrs(template.attrs.map((a) => ({ name: a.name, value: substitute(a.value, argAt, new Map(), 0) })));
+    return attrs ? { ...inst, attrs } : inst;
   }
 
   protected applySummary(callee: Callee, node: SyntaxNode, anchor: SyntaxNode, args: Args, kwargs: Kwargs, state: State): Value {
     const { summary } = callee;
     const argAt = (i: number): Value | undefined => {
+      if (i >= ATTR_PARAM_BASE) return callee.attrs?.[i - ATTR_PARAM_BASE]?.value;
+      if (i === 0 && callee.receiverKey) return callee.receiverKey;
       const name = callee.params[i];
       const byName = name !== undefined ? kwargs.get(name)?.value : undefined;
       return byName ?? args[i - callee.offset]?.value;
@@ -163,6 +205,7 @@ export abstract class LayerFlow extends CallFlow {
 
   /** The name token a layered finding anchors on: `get_order` in `service.get_order(x)`. */
   protected anchorOf(call: SyntaxNode): SyntaxNode {
+    if (call.type === 'attribute') return field(call, 'attribute') ?? call;
     const fn = field(call, 'function')!;
     return fn.type === 'attribute' ? field(fn, 'attribute') ?? fn : fn;
   }
@@ -185,13 +228,32 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
     if (v.keyedBy) out.keyedBy = substitute(v.keyedBy, argAt, ids, depth + 1);
     if (v.key) out.key = substitute(v.key, argAt, ids, depth + 1);
     if (v.cond) out.cond = v.cond.map((t): CondTerm => ({ ...t, value: substitute(t.value, argAt, ids, depth + 1) }));
+    if (v.attrs) out.attrs = v.attrs.map((a) => ({ name: a.name, value: substitute(a.value, argAt, ids, depth + 1) }));
   }
+  // A dict literal lists its entries' parameters at the top too (evalDict's union); those arrive
+  // through the substituted entries. Joining them again as whole values would drop the dict and
+  // give every entry the taint of one (`{"id": conn_id, "topic": body_field}` keyed by the body).
+  const inEntries = new Set(out.dict ? v.dict!.flatMap((e) => e.value.params ?? []) : []);
+  const dict = out.dict;
   for (const i of v.params ?? []) {
+    if (inEntries.has(i)) continue;
     const a = argAt(i);
     if (!a) continue;
     // A parameter that is the whole value (a table passed in, a key passed down) becomes the argument.
     const bare = Object.keys(out).length === 0;
     out = bare ? a : join(out, a);
+  }
+  if (dict) {
+    // What evalDict lifts from its entries: their taint, and the whole read results they hold.
+    for (const e of dict) {
+      const lifted: Value = {};
+      if (e.value.request) lifted.request = e.value.request;
+      if (e.value.subject) lifted.subject = e.value.subject;
+      if (e.value.dbWhole) lifted.dbWhole = e.value.dbWhole;
+      if (e.value.dbFrom) lifted.dbFrom = e.value.dbFrom;
+      out = join(out, lifted);
+    }
+    out.dict = dict;
   }
   return out;
 }

@@ -2,7 +2,7 @@ import type { DynamoGuardSettings } from '../../../protocol';
 import type { SyntaxNode } from '../../parse/syntax';
 import type { FunctionSummary } from '../facts';
 import type { ModuleStructure } from '../module';
-import { derived, EMPTY, join, mergeEntries, type DbLevel, type Value } from '../values';
+import { derived, EMPTY, join, mergeEntries, type DbLevel, type InstanceAttr, type Value } from '../values';
 
 /** What the interpreter needs from the module around a function. */
 export interface ModuleContext {
@@ -19,22 +19,36 @@ export interface ModuleContext {
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
+  /** The table name infrastructure code binds to environment variable `variable` (infra/engineValues.ts). */
+  envTable?(variable: string): string | undefined;
   /** Infrastructure code names this function as a deployed handler (infra/auth.ts). */
   deployedHandler?(name: string): boolean;
   /** Work counter of the analysis (absent: unbounded, as in throwaway evaluations). */
   budget?: Budget;
   /** Summary of a method of a class of this file (memoised, cycle-safe). */
-  methodSummary?(className: string, method: string): SummaryRef | undefined;
+  methodSummary?(className: string, method: string, attrs?: readonly InstanceAttr[]): SummaryRef | undefined;
+  /** `self.<name>` bindings of a class's `__init__` in terms of its parameters (this file's class, or the one at `path`). */
+  initTemplate?(className: string, path?: string): InitTemplate | undefined;
   /** A name of another workspace module (`pkg.repo.get_order`, `.db.table`): a function's summary or a value. */
   foreign?(qualified: string): Foreign | undefined;
   /** Summary of a method of a class defined in the workspace module at `path`. */
-  foreignMethod?(path: string, className: string, method: string): SummaryRef | undefined;
+  foreignMethod?(path: string, className: string, method: string, attrs?: readonly InstanceAttr[]): SummaryRef | undefined;
+}
+
+/** What `__init__` binds on `self`, as values over its parameters (`self` is parameter 0). */
+export interface InitTemplate {
+  params: string[];
+  attrs: InstanceAttr[];
 }
 
 export interface SummaryRef {
   summary: FunctionSummary;
   /** Parameter names in order (`self` included for methods). */
   params: string[];
+  /** A `@property` / `@cached_property`: read as an attribute, not called. */
+  property?: boolean;
+  /** `@staticmethod` / `@classmethod`: called on the class, arguments start at parameter 0 / 1. */
+  binding?: 'static' | 'class';
 }
 
 export type Foreign = ({ kind: 'function'; path: string } & SummaryRef) | { kind: 'value'; value: Value };

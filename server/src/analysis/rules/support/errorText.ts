@@ -38,6 +38,63 @@ function exceptAlias(clause: SyntaxNode): { alias?: SyntaxNode; types?: SyntaxNo
   return { alias: clause.children.find((c) => c.field === 'alias'), types: clause.children.find((c) => c.named && c.type !== 'block') };
 }
 
+/** HTTP exceptions: their detail is the response the code chose to send. */
+const HTTP_ERROR = /^(\w+\.)*(HTTPException|ChaliceViewError|(BadRequest|Unauthorized|Forbidden|NotFound|Conflict|TooManyRequests|UnprocessableEntity)(Error)?)$/;
+const curatedMemo = new WeakMap<ModuleStructure, Set<string>>();
+
+function literalArgs(text: string, call: SyntaxNode): boolean {
+  const args = field(call, 'arguments')?.children.filter((c) => c.named) ?? [];
+  return args.every((a) => {
+    const v = a.type === 'keyword_argument' ? field(a, 'value')! : a;
+    return (v.type === 'string' && !v.children.some((c) => c.type === 'interpolation')) || v.type === 'integer' || /^[A-Z][A-Z0-9_]*$|^(status|HTTPStatus)\.\w+$/.test(textOf(text, v));
+  });
+}
+
+/**
+ * Application exceptions whose messages are curated: classes of this module (with their
+ * subclasses here) that the module only ever raises with literal messages
+ * (`raise OrderNotFound("Order not found")`), plus HTTP exceptions.
+ */
+function curated(text: string, structure: ModuleStructure): Set<string> {
+  let out = curatedMemo.get(structure);
+  if (out) return out;
+  out = new Set<string>();
+  const parent = new Map<string, string[]>();
+  for (const c of structure.classes.values()) parent.set(c.name, c.bases.map((b) => textOf(text, b)));
+  const isError = (name: string, depth = 0): boolean => depth < 8 && (parent.get(name) ?? []).some((b) => /(Exception|Error)$/.test(b) || isError(b, depth + 1));
+  const ancestors = (name: string): string[] => [name, ...(parent.get(name) ?? []).filter((b) => parent.has(b)).flatMap((b) => (b === name ? [] : ancestors(b)))].slice(0, 8);
+  const tainted = new Set<string>();
+  for (const unit of structure.units) {
+    visit(unit.node, (n) => {
+      if (n.type !== 'raise_statement') return true;
+      const raised = n.children.find((c) => c.named);
+      if (raised?.type !== 'call') return false;
+      const name = textOf(text, field(raised, 'function')!);
+      if (parent.has(name) && !literalArgs(text, raised)) for (const a of ancestors(name)) tainted.add(a);
+      return false;
+    });
+  }
+  for (const name of parent.keys()) if (isError(name) && !tainted.has(name)) out.add(name);
+  curatedMemo.set(structure, out);
+  return out;
+}
+
+function clientFacing(text: string, structure: ModuleStructure, type: string): boolean {
+  return CLIENT_FACING.test(type) || HTTP_ERROR.test(type) || curated(text, structure).has(type);
+}
+
+/** `e` inside `except OrderNotFound as e:` (the innermost clause binding it): a curated message. */
+function caughtAsCurated(text: string, structure: ModuleStructure, ref: SyntaxNode): boolean {
+  for (let p = ref.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'except_clause') continue;
+    const { alias, types } = exceptAlias(p);
+    if (!alias || textOf(text, alias) !== textOf(text, ref)) continue;
+    const typeNames = types ? (types.type === 'tuple' ? types.children.filter((c) => c.named) : [types]).map((t) => textOf(text, t)) : [];
+    return typeNames.length > 0 && typeNames.every((t) => clientFacing(text, structure, t));
+  }
+  return false;
+}
+
 /**
  * Names bound to exceptions or exception text in a function: `except ... as e` aliases (except
  * pydantic/marshmallow `*ValidationError`s, whose messages are written for API clients), the
@@ -50,7 +107,7 @@ export function errorNames(text: string, structure: ModuleStructure, body: Synta
     if (n.type === 'except_clause') {
       const { alias, types } = exceptAlias(n);
       const typeNames = types ? (types.type === 'tuple' ? types.children.filter((c) => c.named) : [types]).map((t) => textOf(text, t)) : [];
-      if (alias && !(typeNames.length && typeNames.every((t) => CLIENT_FACING.test(t)))) names.set(textOf(text, alias), 'exc');
+      if (alias && !(typeNames.length && typeNames.every((t) => clientFacing(text, structure, t)))) names.set(textOf(text, alias), 'exc');
     } else if (n.type === 'assignment' && field(n, 'left')?.type === 'identifier' && field(n, 'right')) assigns.push(n);
   });
   // Two passes reach `msg = str(e)` then `body = {"error": msg}`; deeper chains are rare.
@@ -110,6 +167,7 @@ export function findErrorText(text: string, structure: ModuleStructure, expr: Sy
     if (n.type === 'identifier' && names.has(textOf(text, n))) {
       // Not the attribute name in `x.e` nor a keyword name in `f(e=1)`.
       if (n.field === 'attribute' || n.field === 'name') return;
+      if (names.get(textOf(text, n)) === 'exc' && caughtAsCurated(text, structure, n)) return;
       hit = climb(text, n, names.get(textOf(text, n)) === 'text');
     } else if (n.type === 'call' && TRACEBACK.test(qualified(text, structure, field(n, 'function')!))) {
       hit = climb(text, n, true);
