@@ -74,6 +74,30 @@ describe('content-hash cache', function () {
     assert.ok(!r.findings.some((f) => f.path === 'app.py'), JSON.stringify(r.findings));
   });
 
+  it('a changed export invalidates the analyses of the files importing it, and only those', async function () {
+    // repo.py's table binding is read only through imports; helpers.py imports repo.py, so
+    // views.py (which imports helpers) depends on it transitively; other.py imports neither.
+    const repo = (name: string) => `import boto3\norders = boto3.resource("dynamodb").Table("${name}")\n`;
+    const root = makeTree({
+      'pyproject.toml': '[tool.dynamo-guard]\n',
+      'repo.py': repo('orders'),
+      'helpers.py': 'from repo import orders\ndef fetch(order_id):\n    return orders.get_item(Key={"order_id": order_id})\n',
+      'views.py': 'from flask import Flask\nfrom helpers import fetch\napp = Flask(__name__)\n@app.route("/orders/<oid>")\ndef show(oid):\n    return fetch(oid)\n',
+      'other.py': SMOKE_SAMPLE,
+    }, 'dg-cache-');
+    trees.push(root);
+    const analysed = (before: Set<string>) =>
+      entries(cacheOf(root)).filter((f) => !before.has(f)).map((f) => (JSON.parse(fs.readFileSync(f, 'utf8')) as { value?: { file?: string } }).value?.file).filter((f): f is string => !!f).map((f) => path.basename(f)).sort();
+    const cold = await runCli(['scan', '--format', 'json'], root);
+    assert.deepStrictEqual(analysed(new Set()), ['helpers.py', 'other.py', 'repo.py', 'views.py'], cold.stderr);
+    const first = new Set(entries(cacheOf(root)));
+    fs.writeFileSync(path.join(root, 'repo.py'), repo('orders_v2'));
+    const warm = await runCli(['scan', '--format', 'json'], root);
+    assert.deepStrictEqual(analysed(first), ['helpers.py', 'repo.py', 'views.py'], warm.stderr);
+    // And the cached report equals a fresh one.
+    assert.strictEqual(stable(warm), stable(await runCli(['scan', '--format', 'json', '--no-cache'], root)));
+  });
+
   it('--no-cache writes nothing; --cache-dir puts it elsewhere', async function () {
     const root = project();
     await runCli(['scan', '--no-cache'], root);

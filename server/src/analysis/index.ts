@@ -7,6 +7,7 @@ export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
 export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';
-export { cannotMatter, importedModules } from './prescan';
+export { cannotMatter, importedModules, importedModuleNames } from './prescan';
+export { forgetFacts } from './model/engine';
 export * as notebook from './notebook';
 export type { NotebookCell, NotebookModule } from './notebook';

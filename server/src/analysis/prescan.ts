@@ -50,21 +50,27 @@ export function importedModules(text: string): string[] {
   return out;
 }
 
+/**
+ * Everything an import line of `text` may name as a module: `importedModules` plus, for
+ * `from pkg import a, b`, `pkg.a` and `pkg.b` (which may be submodules).
+ */
+export function importedModuleNames(text: string): string[] {
+  const out = importedModules(text);
+  for (const m of text.matchAll(FROM_IMPORT)) {
+    for (const name of m[2]!.replace(/[()]/g, '').split(',')) {
+      const n = name.trim().split(/\s/)[0];
+      if (n && n !== '*') out.push(m[1]!.endsWith('.') ? `${m[1]}${n}` : `${m[1]}.${n}`);
+    }
+  }
+  return out;
+}
+
 /** True when analysing `text` cannot report anything (the rule above). */
 export function cannotMatter(text: string, file: string | undefined, workspace: WorkspaceIndex | undefined): boolean {
   if (MODEL_WORDS_ANY_CASE.test(text) || MODEL_WORDS.test(text) || TEXT_RULE_WORDS.test(text) || mayExport(text)) return false;
   if (!workspace) return true;
-  // `from pkg import module`: the imported names may be modules themselves (second loop).
-  for (const mod of importedModules(text)) {
-    if (!isEmpty(workspace.resolve(file, mod))) return false;
-  }
-  for (const m of text.matchAll(FROM_IMPORT)) {
-    const names = m[2]!.replace(/[()]/g, '').split(',');
-    for (const name of names) {
-      const n = name.trim().split(/\s/)[0];
-      if (n && !isEmpty(workspace.resolve(file, m[1]!.endsWith('.') ? `${m[1]}${n}` : `${m[1]}.${n}`))) return false;
-    }
-  }
+  // `from pkg import module`: the imported names may be modules themselves.
+  if (!importedModuleNames(text).every((mod) => isEmpty(workspace.resolve(file, mod)))) return false;
   // 5. a handler the infrastructure code deploys may reach DynamoDB through layers whose own
   // summaries are empty (handler -> repository -> db.py): it is analysed.
   return deployedHandlerNames(file).size === 0;

@@ -1,10 +1,11 @@
 // Read, decode and analyse one file. Runs in the main thread (--jobs 1) or in a worker, and must
 // give the same answer in both, so everything it returns is plain cloneable data.
 
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import type { DynamoGuardSettings } from '../protocol';
 import { cacheGet, cacheKey, cachePut, type CacheConfig } from './cache';
-import { cannotMatter, countLines, decodeSource, mayExport, notebook, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type WorkspaceIndex } from '../analysis';
+import { cannotMatter, countLines, decodeSource, forgetFacts, importedModuleNames, mayExport, notebook, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
 
 export type FileOutcome =
   | {
@@ -42,7 +43,7 @@ function readError(e: unknown): string {
   }
 }
 
-/** Where a worker caches, and the fingerprint of the cross-file index its analyses depend on. */
+/** Where a worker caches, and the fingerprint of the cross-file knowledge this analysis depends on (cacheKeys.ts). */
 export interface FileCache {
   config: CacheConfig;
   indexHash: string;
@@ -76,19 +77,22 @@ export async function analyzeFile(
   workspace: WorkspaceIndex | undefined,
   withFixes = true,
   cache?: FileCache,
+  parsed?: PyDocument,
 ): Promise<FileOutcome> {
   const source = await readSource(file, settings);
   if (!source.ok) return { file, ok: false, message: source.message };
   const key = cache ? cacheKey('analysis', JSON.stringify(settings), file, withFixes ? 'fixes' : '', cache.indexHash, source.bytes) : '';
   const hit = cache ? cacheGet<FileOutcome>(cache.config, key) : undefined;
   if (hit?.ok) return { ...hit, file };
-  const outcome = analyzeText(analyzer, file, source.text, settings, workspace, withFixes);
+  // The summary pass's mirror of this very text (PyDocument normalises lone CRs only).
+  const reuse = parsed && parsed.text === source.text.replace(/\r(?!\n)/g, '\n') ? parsed : undefined;
+  const outcome = analyzeText(analyzer, file, source.text, settings, workspace, withFixes, reuse);
   // A partial analysis (time budget) depends on the machine's load: never reuse it.
   if (cache && outcome.ok && !outcome.errors?.length) cachePut(cache.config, key, outcome);
   return outcome;
 }
 
-function analyzeText(analyzer: Analyzer, file: string, text: string, settings: DynamoGuardSettings, workspace: WorkspaceIndex | undefined, withFixes: boolean): FileOutcome {
+function analyzeText(analyzer: Analyzer, file: string, text: string, settings: DynamoGuardSettings, workspace: WorkspaceIndex | undefined, withFixes: boolean, parsed?: PyDocument): FileOutcome {
   if (isNotebook(file)) return analyzeNotebook(analyzer, file, text, settings, workspace, withFixes);
   // Most files of a big tree never mention DynamoDB: decided from the text (prescan.ts), they
   // cost no parse. DYNAMO_GUARD_NO_SKIP=1 analyses everything (to check the rule).
@@ -96,7 +100,8 @@ function analyzeText(analyzer: Analyzer, file: string, text: string, settings: D
     return { file, ok: true, findings: [], lines: countLines(text), lineTexts: [] };
   }
   try {
-    const result = analyzer.analyzeText(text, { settings, path: file, workspace });
+    const options = { settings, path: file, workspace };
+    const result = parsed ? analyzer.analyzeDocument(parsed, options) : analyzer.analyzeText(text, options);
     if (result.skipped) return { file, ok: false, message: result.skipped };
     const lines = result.findings.length > 0 ? text.split('\n') : [];
     const lineTexts = result.findings.map((f) => (lines[f.range.start.line] ?? '').trim());
@@ -147,18 +152,43 @@ function analyzeNotebook(
   }
 }
 
+/** What a file's analysis depends on besides its own content: its bytes' digest and the modules it imports. */
+export interface FileDeps {
+  digest: string;
+  imports: string[];
+}
+
 /**
  * First pass of a scan: what this module exports to others (tables, auth functions, guard
  * helpers). Unreadable files and files that cannot export anything give no summary.
  */
-export async function summarizeFile(analyzer: Analyzer, file: string, settings: DynamoGuardSettings, cache?: CacheConfig): Promise<ModuleSummary | undefined> {
+export async function summarizeFile(
+  analyzer: Analyzer,
+  file: string,
+  settings: DynamoGuardSettings,
+  cache?: CacheConfig,
+  keep?: (doc: PyDocument) => void,
+): Promise<ModuleSummary | undefined> {
+  return (await summarizeWithDeps(analyzer, file, settings, cache, keep)).summary;
+}
+
+/** summarizeFile, plus (with a cache) the file's dependencies for the per-import cache key (scan.ts). */
+export async function summarizeWithDeps(
+  analyzer: Analyzer,
+  file: string,
+  settings: DynamoGuardSettings,
+  cache?: CacheConfig,
+  keep?: (doc: PyDocument) => void,
+): Promise<{ summary: ModuleSummary | undefined; deps?: FileDeps }> {
   // A notebook cannot be imported: it exports nothing to other modules.
-  if (isNotebook(file)) return undefined;
+  if (isNotebook(file)) return { summary: undefined };
   const source = await readSource(file, settings);
-  if (!source.ok || !mayExport(source.text)) return undefined;
+  if (!source.ok) return { summary: undefined };
+  const deps = cache ? { digest: createHash('sha256').update(source.bytes).digest('hex'), imports: importedModuleNames(source.text) } : undefined;
+  if (!mayExport(source.text)) return { summary: undefined, deps };
   const key = cache ? cacheKey('summary', JSON.stringify(settings), file, source.bytes) : '';
   const hit = cache ? cacheGet<{ summary: ModuleSummary | null }>(cache, key) : undefined;
-  if (hit) return hit.summary ?? undefined;
+  if (hit) return { summary: hit.summary ?? undefined, deps };
   const doc = analyzer.createDocument(source.text);
   let summary: ModuleSummary | undefined;
   try {
@@ -166,8 +196,11 @@ export async function summarizeFile(analyzer: Analyzer, file: string, settings: 
   } catch {
     summary = undefined;
   } finally {
+    // The tree goes now; the mirror may serve this file's analysis (`keep`, worker.ts).
     doc.dispose();
+    forgetFacts(doc);
   }
+  keep?.(doc);
   cachePut(cache, key, { summary: summary ?? null });
-  return summary;
+  return { summary, deps };
 }

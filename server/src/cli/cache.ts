@@ -1,7 +1,9 @@
 // The content-hash cache (CLI.md): one small JSON file per entry, named by the SHA-256 of
 // everything the entry depends on, so a hit is always valid and there is nothing to invalidate.
 //   summary of a module:  version + build, settings, path, content
-//   analysis of a file:   the same + whether fixes are wanted + the whole cross-file index
+//   analysis of a file:   the same + whether fixes are wanted + the modules it imports, transitively
+//                         (their bytes and summaries), and the workspace-wide part of the index
+//                         (cacheKeys.ts): editing one module re-analyses only its importers
 // Writes go to a temporary file renamed into place (atomic on POSIX), so concurrent runs never
 // see half an entry; an unreadable or corrupt entry is a miss and is rewritten.
 

@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { DynamoGuardSettings } from '../protocol';
 import type { ModuleSummary } from '../analysis';
-import type { FileOutcome } from './analyzeFile';
+import type { FileDeps, FileOutcome } from './analyzeFile';
 
 export interface WorkerTask {
   id: number;
@@ -23,6 +23,10 @@ export interface WorkerTask {
   fixes?: boolean;
   /** Content-hash cache directory (absent: --no-cache). */
   cacheDir?: string;
+  /** Summary pass: keep the mirror for this file's analysis (it is also scanned). */
+  keep?: boolean;
+  /** Analysis: fingerprint of the cross-file knowledge it depends on (cacheKeys.ts; default: the whole index). */
+  depsHash?: string;
 }
 
 /** Sent once to each process before analysis tasks: the data to rebuild the workspace index. */
@@ -32,15 +36,25 @@ export interface WorkerIndexMessage {
 
 export type WorkerReply =
   | { id: number; outcome: FileOutcome }
-  | { id: number; summary: ModuleSummary | undefined }
+  | { id: number; summary: ModuleSummary | undefined; deps?: FileDeps }
   | { id: number; fatal: string };
 
-export type WorkerResult = FileOutcome | ModuleSummary | undefined;
+/** What the summary pass learns of a file. */
+export interface SummaryResult {
+  summary?: ModuleSummary;
+  deps?: FileDeps;
+}
+
+export type WorkerResult = FileOutcome | SummaryResult | undefined;
 
 export interface PoolTask {
   file: string;
   settings: DynamoGuardSettings;
   fixes?: boolean;
+  /** Summary pass: the file is analysed afterwards (its process keeps the parse). */
+  keep?: boolean;
+  /** Analysis: see WorkerTask. */
+  depsHash?: string;
 }
 
 export interface Budgets {
@@ -64,12 +78,22 @@ interface Slot {
   stderr: string;
 }
 
+/** Task ids in order, consumed from `at` (own work) or popped from the end (stolen). */
+interface Queue {
+  ids: number[];
+  at: number;
+}
+
 interface Run {
   tasks: readonly PoolTask[];
   kind: 'summary' | 'analyze';
   outcomes: WorkerResult[];
   done: boolean[];
-  next: number;
+  /** Tasks sent to a process so far. */
+  sent: number;
+  /** Tasks no process holds the parse of, and per process those it does (it summarised them). */
+  shared: Queue;
+  own: Map<Slot, Queue>;
   finished: number;
   onDone: () => void;
   resolve: (r: WorkerResult[]) => void;
@@ -82,14 +106,16 @@ interface Run {
  */
 export class AnalysisPool {
   private readonly slots = new Set<Slot>();
+  /** Which process keeps the parse of a file from the summary pass. */
+  private readonly holders = new Map<string, Slot>();
   private index: WorkerIndexMessage['index'] | undefined;
   private run: Run | undefined;
 
   constructor(private readonly jobs: number, private readonly budgets: Budgets, private readonly cacheDir?: string) {}
 
-  /** First pass: module summaries, in task order (a file that fails has none). */
-  summarize(tasks: readonly PoolTask[]): Promise<Array<ModuleSummary | undefined>> {
-    return this.start(tasks, 'summary', () => undefined) as Promise<Array<ModuleSummary | undefined>>;
+  /** First pass: module summaries and dependencies, in task order (a file that fails has none). */
+  summarize(tasks: readonly PoolTask[]): Promise<Array<SummaryResult | undefined>> {
+    return this.start(tasks, 'summary', () => undefined) as Promise<Array<SummaryResult | undefined>>;
   }
 
   /** Analyse `tasks`; `onDone` is called after each file (progress). */
@@ -106,11 +132,24 @@ export class AnalysisPool {
   close(): void {
     for (const slot of this.slots) this.kill(slot);
     this.slots.clear();
+    this.holders.clear();
   }
 
   private start(tasks: readonly PoolTask[], kind: Run['kind'], onDone: () => void): Promise<WorkerResult[]> {
     return new Promise<WorkerResult[]>((resolve, reject) => {
-      const run: Run = { tasks, kind, outcomes: new Array<WorkerResult>(tasks.length), done: new Array<boolean>(tasks.length).fill(false), next: 0, finished: 0, onDone, resolve, reject };
+      const shared: Queue = { ids: [], at: 0 };
+      const own = new Map<Slot, Queue>();
+      tasks.forEach((t, id) => {
+        const holder = kind === 'analyze' ? this.holders.get(t.file) : undefined;
+        if (!holder) {
+          shared.ids.push(id);
+          return;
+        }
+        let q = own.get(holder);
+        if (!q) own.set(holder, (q = { ids: [], at: 0 }));
+        q.ids.push(id);
+      });
+      const run: Run = { tasks, kind, outcomes: new Array<WorkerResult>(tasks.length), done: new Array<boolean>(tasks.length).fill(false), sent: 0, shared, own, finished: 0, onDone, resolve, reject };
       if (tasks.length === 0) return resolve(run.outcomes);
       this.run = run;
       const wanted = Math.max(1, Math.min(this.jobs, tasks.length));
@@ -147,18 +186,34 @@ export class AnalysisPool {
     this.complete(id, run.kind === 'summary' ? undefined : { file: task.file, ok: false, internal: true, message });
   }
 
+  /**
+   * The next task for `slot`: one whose parse it holds, else one nobody holds, else the last of
+   * the longest queue of another process (its parse is redone here, but no process idles).
+   */
+  private pick(run: Run, slot: Slot): number | undefined {
+    const mine = run.own.get(slot);
+    if (mine && mine.at < mine.ids.length) return mine.ids[mine.at++];
+    if (run.shared.at < run.shared.ids.length) return run.shared.ids[run.shared.at++];
+    let longest: Queue | undefined;
+    for (const q of run.own.values()) if (q.ids.length - q.at > (longest ? longest.ids.length - longest.at : 0)) longest = q;
+    return longest?.ids.pop();
+  }
+
   private feed(slot: Slot): void {
     const run = this.run;
-    if (!run || slot.busy || run.next >= run.tasks.length) return;
-    const id = run.next++;
+    if (!run || slot.busy || run.sent >= run.tasks.length) return;
+    const id = this.pick(run, slot);
+    if (id === undefined) return;
+    run.sent++;
     const task = run.tasks[id]!;
+    if (run.kind === 'summary' && task.keep) this.holders.set(task.file, slot);
     const timer = setTimeout(() => {
       slot.busy = undefined;
       this.failed(id, `internal error: analysis took longer than the ${Math.round(this.budgets.timeMs / 1000)} s time budget; skipped (please report it)`);
       this.replace(slot);
     }, this.budgets.timeMs);
     slot.busy = { id, timer };
-    slot.child.send({ id, file: task.file, settings: task.settings, kind: run.kind, ...(task.fixes === false ? { fixes: false } : {}), ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}) } satisfies WorkerTask);
+    slot.child.send({ id, file: task.file, settings: task.settings, kind: run.kind, ...(task.fixes === false ? { fixes: false } : {}), ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}), ...(run.kind === 'summary' && task.keep ? { keep: true } : {}), ...(run.kind === 'analyze' && task.depsHash ? { depsHash: task.depsHash } : {}) } satisfies WorkerTask);
   }
 
   private kill(slot: Slot): void {
@@ -171,7 +226,7 @@ export class AnalysisPool {
     this.slots.delete(slot);
     this.kill(slot);
     const run = this.run;
-    if (run && run.next < run.tasks.length) this.feed(this.spawn());
+    if (run && run.sent < run.tasks.length) this.feed(this.spawn());
   }
 
   private spawn(): Slot {
@@ -190,7 +245,7 @@ export class AnalysisPool {
       clearTimeout(slot.busy.timer);
       slot.busy = undefined;
       if ('fatal' in reply) return this.fail(new Error(`analysis process failed on ${this.run?.tasks[reply.id]?.file}: ${reply.fatal}`));
-      this.complete(reply.id, 'outcome' in reply ? reply.outcome : reply.summary);
+      this.complete(reply.id, 'outcome' in reply ? reply.outcome : { summary: reply.summary, ...(reply.deps ? { deps: reply.deps } : {}) });
       this.feed(slot);
     });
     child.on('error', (e) => this.fail(e));
@@ -206,7 +261,7 @@ export class AnalysisPool {
       const reason = /FATAL ERROR[^\n]*|Fatal [^\n]*|heap out of memory[^\n]*/i.exec(slot.stderr)?.[0]?.trim();
       this.failed(busy.id, `internal error: the analysis process died (${how}${reason ? `: ${reason}` : ''}); skipped (please report it)`);
       const run = this.run;
-      if (run && run.next < run.tasks.length) this.feed(this.spawn());
+      if (run && run.sent < run.tasks.length) this.feed(this.spawn());
     });
     if (this.index) child.send({ index: this.index } satisfies WorkerIndexMessage);
     return slot;

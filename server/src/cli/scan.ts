@@ -15,6 +15,7 @@ import { ruleMetas } from './catalog';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { applyBaselineOptions } from './baseline';
 import { prepareCacheDir } from './cache';
+import { dependencyHashes } from './cacheKeys';
 import { applyFixOptions } from './fix';
 import { toGithub } from './github';
 import { AnalysisPool, budgetsFrom, type PoolTask } from './pool';
@@ -104,7 +105,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   let outcomes: FileOutcome[];
   let indexData: Array<[string, ModuleSummary]>;
   try {
-    ({ outcomes, indexData } = await analyzeAll(pool, indexTasks, tasks, [root], shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? io.stderr : undefined));
+    ({ outcomes, indexData } = await analyzeAll(pool, indexTasks, tasks, [root], shouldShowProgress(io.stderr, args.format, args.progress, io.env) ? io.stderr : undefined, cacheDir !== undefined));
   } finally {
     pool.close();
   }
@@ -185,16 +186,23 @@ async function analyzeAll(
   tasks: readonly PoolTask[],
   roots: string[],
   progressTo: NodeJS.WriteStream | undefined,
+  cached: boolean,
 ): Promise<{ outcomes: FileOutcome[]; indexData: Array<[string, ModuleSummary]> }> {
-  const summaries = await pool.summarize(indexTasks);
+  // A scanned file's parse from the summary pass is kept for its analysis (pool.ts, worker.ts).
+  const scanned = new Set(tasks.map((t) => t.file));
+  const summaries = await pool.summarize(indexTasks.map((t) => (scanned.has(t.file) ? { ...t, keep: true } : t)));
   const indexData: Array<[string, ModuleSummary]> = [];
   indexTasks.forEach((t, i) => {
-    const s = summaries[i];
+    const s = summaries[i]?.summary;
     if (s) indexData.push([t.file, s]);
   });
-  // Analyses depend on the whole index (key schemas and auth functions are looked up across it).
   const hash = createHash('sha256').update(JSON.stringify([roots, indexData])).digest('hex');
   pool.setIndex({ roots, summaries: indexData, hash });
+  // Cache keys: each analysis depends on the modules it imports and the index's workspace-wide part.
+  if (cached) {
+    const keys = dependencyHashes({ roots, indexHash: hash, modules: indexTasks.map((t, i) => ({ file: t.file, ...summaries[i] })) }, tasks.map((t) => t.file));
+    tasks = tasks.map((t) => ({ ...t, depsHash: keys.get(t.file) }));
+  }
   const progress: Progress = progressTo ? createProgress(tasks.length, progressTo) : NO_PROGRESS;
   try {
     return { outcomes: await pool.analyze(tasks, () => progress.tick()), indexData };

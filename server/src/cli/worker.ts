@@ -3,13 +3,42 @@
 // process dying.
 
 import * as path from 'path';
-import { Analyzer, InMemoryWorkspaceIndex } from '../analysis';
-import { analyzeFile, summarizeFile } from './analyzeFile';
+import { Analyzer, InMemoryWorkspaceIndex, type PyDocument } from '../analysis';
+import { analyzeFile, summarizeWithDeps } from './analyzeFile';
 import type { WorkerIndexMessage, WorkerReply, WorkerTask } from './pool';
 
 let analyzer: Promise<Analyzer> | undefined;
 let workspace: InMemoryWorkspaceIndex | undefined;
 let indexHash = '';
+
+/**
+ * Mirrors from the summary pass kept for the analysis pass (the pool sends a file's analysis to
+ * the process that summarised it), so a file is parsed and mirrored once. Bounded: a mirror costs
+ * about 50 bytes of heap per character of source, so at most KEEP_CHARS characters are kept;
+ * files past that are parsed again.
+ */
+const kept = new Map<string, PyDocument>();
+let keptChars = 0;
+const KEEP_CHARS = keepBudget(process.env['DYNAMO_GUARD_KEEP_KB']);
+
+function keepBudget(v: string | undefined): number {
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1024 : 1024 * 1024;
+}
+
+function keep(file: string, doc: PyDocument): void {
+  if (keptChars + doc.text.length > KEEP_CHARS) return;
+  keptChars += doc.text.length;
+  kept.set(file, doc);
+}
+
+function takeKept(file: string): PyDocument | undefined {
+  const doc = kept.get(file);
+  if (doc) {
+    kept.delete(file);
+    keptChars -= doc.text.length;
+  }
+  return doc;
+}
 
 /**
  * Test hooks (never set in normal use): the file whose base name DYNAMO_GUARD_TEST_FATAL names
@@ -40,8 +69,8 @@ process.on('message', (msg: WorkerTask | WorkerIndexMessage) => {
     testHooks(task.file);
     const config = task.cacheDir ? { dir: task.cacheDir } : undefined;
     return task.kind === 'summary'
-      ? { id: task.id, summary: await summarizeFile(a, task.file, task.settings, config) }
-      : { id: task.id, outcome: await analyzeFile(a, task.file, task.settings, workspace, task.fixes !== false, config ? { config, indexHash } : undefined) };
+      ? { id: task.id, ...(await summarizeWithDeps(a, task.file, task.settings, config, task.keep ? (doc) => keep(task.file, doc) : undefined)) }
+      : { id: task.id, outcome: await analyzeFile(a, task.file, task.settings, workspace, task.fixes !== false, config ? { config, indexHash: task.depsHash ?? indexHash } : undefined, takeKept(task.file)) };
   });
   void work.then(send, (e: unknown) => send({ id: task.id, fatal: String((e as Error)?.stack ?? e) }));
 });

@@ -71,6 +71,11 @@ export function computeFacts(
   return drain(computeFactsSteps(doc, settings, workspace, path, summaryOnly, limits));
 }
 
+/** Drop a document's cached function facts (the CLI keeps a summarised document's mirror, not those). */
+export function forgetFacts(doc: PyDocument): void {
+  caches.delete(doc);
+}
+
 /** Run a step generator to completion. */
 export function drain<T>(steps: Generator<void, T>): T {
   for (;;) {

@@ -96,6 +96,7 @@ export class PyDocument {
 
   /** Apply changes in order, as LSP's incremental sync delivers them. */
   applyChanges(changes: ContentChange[]): void {
+    if (this.disposed) throw new Error('PyDocument.applyChanges after dispose');
     let text = this.text;
     let starts = this.starts;
     // Where each old unit ends up: shifted by edits before it, or dirty when an edit touches it.
@@ -152,9 +153,17 @@ export class PyDocument {
     this.rebuildUnits(byStart);
   }
 
+  /**
+   * Free the tree-sitter tree (wasm memory). The mirrored units stay usable for analysis (the CLI
+   * keeps them between its two passes); only applyChanges needs the tree. Safe to call twice.
+   */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.tree.delete();
   }
+
+  private disposed = false;
 
   private parseOrThrow(text: string, old?: Tree): Tree {
     const input = maskLongCommentRuns(text);
@@ -190,7 +199,7 @@ export class PyDocument {
             shift(node, start - node.start, this.rowAt(start) - node.startRow);
             units.push(candidate.unit.text.length === end - start ? candidate.unit : { node, text: this.text.slice(start, end) });
           } else {
-            units.push({ node: mirror(cursor), text: this.text.slice(start, end) });
+            units.push({ node: mirror(cursor, this.starts, this.tree.language), text: this.text.slice(start, end) });
           }
         } while (cursor.gotoNextSibling());
       }
