@@ -8,7 +8,7 @@ import { provideCodeActions, type CodeActionContext } from './lsp/codeActions';
 import { ConfigDiagnostics, isPyprojectUri } from './lsp/configDiagnostics';
 import { describe, DiagnosticsEngine } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
-import { InfraDiagnostics, isInfraUri } from './lsp/infraDiagnostics';
+import { InfraDiagnostics, inService, isInfraUri } from './lsp/infraDiagnostics';
 import { debugInfo, exportSarif } from './lsp/editorCommands';
 import { WorkspaceFolders } from './lsp/folders';
 import { Lifecycle, Limits, settingsSection } from './lsp/lifecycle';
@@ -72,7 +72,7 @@ connection.onInitialize(async (params) => {
   notebooks.listen();
   const config = new ConfigDiagnostics(connection, features.pullDiagnostics, features.documentChanges);
   settings.onIssues = (file, issues) => config.onDiskIssues(file, issues);
-  services = { features, documents, settings, folders, index, engine, scanner, codeActions, notebooks, config, infra: new InfraDiagnostics(connection, analyzer) };
+  services = { features, documents, settings, folders, index, engine, scanner, codeActions, notebooks, config, infra: new InfraDiagnostics(connection, analyzer, (root) => documents.all().filter((d) => inService(d.path, root)).forEach((d) => engine.onChange(d))) };
   lifecycle.phase = 'running';
   return { capabilities: serverCapabilities(features), serverInfo: { name: Names.diagnosticSource } };
 });
@@ -94,7 +94,7 @@ connection.onInitialized(lifecycle.notification(() => {
 connection.onDidOpenTextDocument(lifecycle.notification((params) => {
   if (isPyprojectUri(params.textDocument.uri)) return services?.config.open(params);
   const s = services;
-  if (s && isInfraUri(params.textDocument.uri)) s.infra.refresh(params.textDocument.uri);
+  if (s && isInfraUri(params.textDocument.uri)) s.infra.didOpen(params);
   const doc = s?.documents.open(params);
   if (!s || !doc) return;
   s.scanner.onOpen(doc);
@@ -103,6 +103,7 @@ connection.onDidOpenTextDocument(lifecycle.notification((params) => {
 
 connection.onDidChangeTextDocument(lifecycle.notification((params) => {
   if (isPyprojectUri(params.textDocument.uri)) return services?.config.change(params);
+  if (isInfraUri(params.textDocument.uri)) services?.infra.didChange(params);
   const doc = services?.documents.change(params);
   if (doc) services!.engine.onChange(doc);
 }));
@@ -126,6 +127,7 @@ connection.onDidSaveTextDocument(lifecycle.notification((params) => {
 connection.onDidCloseTextDocument(lifecycle.notification((params) => {
   if (isPyprojectUri(params.textDocument.uri)) return services?.config.close(params.textDocument.uri);
   const s = services;
+  s?.infra.didClose(params.textDocument.uri);
   const doc = s?.documents.close(params.textDocument.uri);
   if (!s || !doc) return;
   s.engine.onClose(doc.uri);

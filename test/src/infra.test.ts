@@ -11,7 +11,10 @@ import { Analyzer, applyEdits, type Finding } from '../../server/out/analysis';
 import { readInfra } from '../../server/out/analysis/infra/discover';
 import { emptyModel, type InfraModel, type PolicyStatement } from '../../server/out/analysis/infra/model';
 import { evaluate, leastPrivilege } from '../../server/out/analysis/infra/policy';
-import { analyzeFunctions, type FunctionAnalysis } from '../../server/out/analysis/infra/project';
+import { analyzeFunctions, serviceWorkspace, type FunctionAnalysis } from '../../server/out/analysis/infra/project';
+import { infraValuesFor } from '../../server/out/analysis/infra/engineValues';
+import { computeFacts } from '../../server/out/analysis/model/engine';
+import { DEFAULT_SETTINGS } from '../../server/out/analysis/config/config';
 import { classifyResource } from '../../server/out/analysis/infra/resources';
 import { templateFindings } from '../../server/out/analysis/infra/service';
 import { parseAnnotations } from './helpers/annotations';
@@ -19,7 +22,7 @@ import { REPO_ROOT, runCli } from './helpers/cliTree';
 import { fileUri, LspClient } from './helpers/lspClient';
 
 const INFRA_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'infra');
-const FORMATS = ['sam', 'cloudformation-json', 'serverless', 'terraform', 'cdk'];
+const FORMATS = ['sam', 'sam-layered', 'cloudformation-json', 'cloudformation-rest', 'serverless', 'terraform', 'cdk'];
 /** Rules whose expectations these fixtures state; other rules' findings are the rule fixtures' business. */
 const CHECKED = ['DG102', 'DG406', 'DG407', 'DG601', 'DG602'];
 const FLOOR = 6;
@@ -122,8 +125,10 @@ describe('infrastructure code (test/fixtures/infra)', function () {
         for (const k of ex.ok) all.ok.add(k);
         const pyFiles = walk(project).filter((f) => f.endsWith('.py'));
         const keys = new Set<string>();
+        // As the CLI and the editor analyse a file: with the workspace, so layers are followed.
+        const workspace = serviceWorkspace(model, project, analyzer);
         for (const file of pyFiles) {
-          for (const f of analyzer.analyzeText(fs.readFileSync(file, 'utf8'), { path: file }).findings) {
+          for (const f of analyzer.analyzeText(fs.readFileSync(file, 'utf8'), { path: file, workspace }).findings) {
             if (!CHECKED.includes(f.rule)) continue;
             const k = `${f.rule}@${file}:${f.range.start.line + 1}`;
             keys.add(k);
@@ -204,7 +209,7 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(member_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
   });
 
-  it('DG601 stays silent when a handler calls into another module of the service (not followed)', function () {
+  it('follows a handler into the other modules of the service; stays silent only on a call it cannot follow', function () {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-layer-'));
     try {
       fs.mkdirSync(path.join(root, 'src'));
@@ -228,10 +233,118 @@ describe('infrastructure code (test/fixtures/infra)', function () {
       ].join('\n'));
       fs.writeFileSync(path.join(root, 'src', 'app.py'), 'from repo import save\n\n\ndef handler(event, context):\n    return save(event["body"])\n');
       fs.writeFileSync(path.join(root, 'src', 'repo.py'), 'import os\nimport boto3\n\nitems = boto3.resource("dynamodb").Table(os.environ["ITEMS"])\n\n\ndef save(body):\n    items.put_item(Item={"pk": body})\n');
-      const model = readInfra(root);
-      const [a] = analyzeFunctions(model, root, analyzer);
-      assert.match(a!.unresolved.join('\n'), /calls `repo\.save` from another module/);
+      const [a] = analyzeFunctions(readInfra(root), root, analyzer);
+      assert.deepStrictEqual(a!.unresolved, []);
+      assert.deepStrictEqual(a!.needs.map((n) => `${n.action} ${n.table} ${path.basename(n.file)}:${n.line + 1}`), ['dynamodb:PutItem Items repo.py:8']);
+      const [t] = templateFindings([path.join(root, 'src', 'app.py')], analyzer);
+      assert.match(t!.finding.message, /needs only: dynamodb:PutItem on `Items`/);
+      // A module the engine cannot read (a syntax error) leaves the function unjudged: no DG601.
+      fs.writeFileSync(path.join(root, 'src', 'repo.py'), 'def save(body:\n');
+      const [b] = analyzeFunctions(readInfra(root), root, analyzer);
+      assert.match(b!.unresolved.join('\n'), /calls `repo\.save` from another module/);
       assert.deepStrictEqual(templateFindings([path.join(root, 'src', 'app.py')], analyzer), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads plain CloudFormation routes: ApiGateway::Method on its Resource path, ApiGatewayV2::Route through its Integration', function () {
+    const model = readInfra(path.join(INFRA_DIR, 'cloudformation-rest'));
+    const routes = Object.fromEntries(model.functions.map((f) => [f.id, f.routes.map((r) => `${r.method} ${r.path} ${r.authorizer ?? 'open'}`)]));
+    assert.deepStrictEqual(routes, {
+      TrackFunction: ['GET /parcels/{parcel_id} TenantsAuthorizer'],
+      RegisterFunction: ['POST /parcels JwtAuthorizer'],
+      SenderFunction: ['GET /senders/{sender_id}/parcels open'],
+    });
+  });
+
+  it('DG102 names the route the template leaves open while others have an authorizer', function () {
+    const file = path.join(INFRA_DIR, 'serverless', 'handlers', 'customers.py');
+    const f = analyzer.analyzeText(fs.readFileSync(file, 'utf8'), { path: file }).findings.find((x) => x.rule === 'DG102');
+    assert.ok(f, 'DG102 reported');
+    assert.match(f.message, /route GET \/customers\/\{id\} has no authorizer in serverless\.yml:\d+, while other routes there have one/);
+    const rel = f.related.find((r) => /declared here without an authorizer/.test(r.message));
+    assert.strictEqual(rel?.path, path.join(INFRA_DIR, 'serverless', 'serverless.yml'));
+    assert.match(f.message, new RegExp(`serverless\\.yml:${rel.range.start.line + 1},`));
+    // A service whose routes are all open (or all guarded) keeps the ordinary message.
+    const rest = path.join(INFRA_DIR, 'cloudformation-rest', 'functions', 'parcels.py');
+    const g = analyzer.analyzeText(fs.readFileSync(rest, 'utf8'), { path: rest }).findings.find((x) => x.rule === 'DG102');
+    assert.match(g!.message, /route GET \/senders\/\{sender_id\}\/parcels has no authorizer in template\.yaml:\d+/);
+  });
+
+  it('env-bound table names feed the engine: a table of db.py named in config.py carries the template\'s table and keys into every module', function () {
+    const project = path.join(INFRA_DIR, 'sam-layered');
+    const repo = path.join(project, 'src', 'common', 'repository.py');
+    assert.strictEqual(infraValuesFor(repo).envTables.get('SHOP_ORDERS_TABLE'), 'ShopOrdersTable');
+    const workspace = serviceWorkspace(readInfra(project), project, analyzer);
+    const doc = analyzer.createDocument(fs.readFileSync(repo, 'utf8'));
+    try {
+      const facts = computeFacts(doc, DEFAULT_SETTINGS, workspace, repo);
+      const get = facts.functions.find((f) => f.fn.name === 'find_order')!.calls[0]!;
+      assert.strictEqual(get.tableName, 'ShopOrdersTable');
+      assert.deepStrictEqual(facts.keySchema('ShopOrdersTable'), ['customer_id', 'order_no']);
+      assert.deepStrictEqual(get.keys.filter((k) => k.partition).map((k) => k.attr), ['customer_id']);
+    } finally {
+      doc.dispose();
+    }
+    // DG301's condition fix, in an unsaved module importing the table from db.py, names the real keys.
+    const probe = path.join(project, 'src', 'common', 'unsaved_probe.py');
+    const text = 'from common.db import orders\n\n\ndef mark_paid(event, context):\n    no = event["pathParameters"]["order_no"]\n    who = event["pathParameters"]["customer"]\n    orders.update_item(Key={"order_no": no, "customer_id": who}, UpdateExpression="SET paid = :t", ExpressionAttributeValues={":t": True})\n';
+    const f = analyzer.analyzeText(text, { path: probe, workspace }).findings.find((x) => x.rule === 'DG301');
+    assert.ok(f, 'DG301 reported');
+    assert.ok(f.fixes.some((x) => x.edits.some((e) => e.newText.includes('attribute_exists(customer_id)'))), JSON.stringify(f.fixes.map((x) => x.edits.map((e) => e.newText))));
+  });
+
+  it('serverless.yml: ${file(...)} reads the referenced file by key; ${ssm:}/${cf:} stay opaque, well-formed references', function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-sls-'));
+    try {
+      fs.mkdirSync(path.join(root, 'config'));
+      fs.writeFileSync(path.join(root, 'config', 'dev.yml'), 'tables:\n  events: shop-events-dev\n');
+      fs.writeFileSync(path.join(root, 'config', 'env.json'), '{"REPORTS_TABLE": "${cf:reporting-${sls:stage}.ReportsTableName}"}');
+      fs.writeFileSync(path.join(root, 'serverless.yml'), [
+        'service: shop',
+        'provider:',
+        '  name: aws',
+        '  runtime: python3.12',
+        '  stage: dev',
+        '  iam:',
+        '    role:',
+        '      statements:',
+        '        - Effect: Allow',
+        '          Action: [dynamodb:PutItem]',
+        '          Resource: arn:aws:dynamodb:${aws:region}:*:table/${ssm:/shop/${sls:stage}/audit-table, \'x\'}',
+        'custom: ${file(./config/${sls:stage}.yml)}',
+        'functions:',
+        '  record:',
+        '    handler: app.record',
+        '    environment:',
+        '      AUDIT_TABLE: ${ssm:/shop/${sls:stage}/audit-table}',
+        '      EVENTS_TABLE: ${self:custom.tables.events}',
+        '      OTHER: ${file(./config/env.json):REPORTS_TABLE}',
+        'resources:',
+        '  Resources:',
+        '    AuditTable:',
+        '      Type: AWS::DynamoDB::Table',
+        '      Properties:',
+        '        TableName: ${ssm:/shop/dev/audit-table}',
+        '        KeySchema: [{AttributeName: pk, KeyType: HASH}]',
+        '    EventsTable:',
+        '      Type: AWS::DynamoDB::Table',
+        '      Properties:',
+        '        TableName: ${file(./config/dev.yml):tables.events}',
+        '        KeySchema: [{AttributeName: id, KeyType: HASH}]',
+        '',
+      ].join('\n'));
+      const model = readInfra(root);
+      assert.deepStrictEqual(model.errors, []);
+      assert.deepStrictEqual(model.tables.map((t) => [t.id, t.name]), [['AuditTable', '${ssm:/shop/dev/audit-table}'], ['EventsTable', 'shop-events-dev']]);
+      const env = model.functions[0]!.env;
+      assert.deepStrictEqual(env['AUDIT_TABLE'], { table: 'AuditTable', value: '${ssm:/shop/dev/audit-table}' });
+      assert.deepStrictEqual(env['EVENTS_TABLE'], { table: 'EventsTable', value: 'shop-events-dev' });
+      assert.deepStrictEqual(env['OTHER'], { value: '${cf:reporting-dev.ReportsTableName}' });
+      const [st] = model.functions[0]!.policies;
+      assert.deepStrictEqual(st!.resources.map((r) => r.table), ['AuditTable']);
+      assert.strictEqual(evaluate(model.functions[0]!.policies, 'dynamodb:PutItem', 'AuditTable'), 'allow');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -285,6 +398,49 @@ describe('infrastructure code (test/fixtures/infra)', function () {
     });
   });
 
+  describe('language server: unsaved template edits', function () {
+    it('analyses with the open template\'s text and re-analyses the service\'s open Python files when it changes', async function () {
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-infra-lsp-'));
+      fs.cpSync(path.join(INFRA_DIR, 'sam-layered'), copy, { recursive: true });
+      const client = await LspClient.start({ folders: [copy] });
+      try {
+        const template = path.join(copy, 'template.yaml');
+        const repo = path.join(copy, 'src', 'common', 'repository.py');
+        const repoUri = fileUri(repo);
+        // Pulled (the test client announces pull diagnostics); polled until the re-analysis lands.
+        const dg406 = async () => (await client.diagnostics(repoUri)).filter((d) => d.code === 'DG406').map((d) => d.range.start.line + 1);
+        const until = async (want: number[]) => {
+          let got: number[] = [];
+          for (let i = 0; i < 100; i++) {
+            got = await dg406();
+            if (JSON.stringify(got) === JSON.stringify(want)) return got;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          return got;
+        };
+        client.open(repoUri, fs.readFileSync(repo, 'utf8'));
+        assert.deepStrictEqual(await until([32, 36]), [32, 36]);
+        // The customers table's key renamed in the editor, not saved: `Key={"id": ...}` is now right.
+        const text = fs.readFileSync(template, 'utf8');
+        const uri = fileUri(template);
+        client.open(uri, text, 'yaml');
+        const at = text.indexOf('AttributeName: customer_id\n          KeyType: HASH\n\n  ShopApi');
+        assert.ok(at > 0);
+        const lines = text.slice(0, at).split('\n');
+        const start = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+        client.change(uri, [{ range: { start, end: { line: start.line, character: start.character + 'AttributeName: customer_id'.length } }, text: 'AttributeName: id' }]);
+        assert.deepStrictEqual(await until([32, 41]), [32, 41]);
+        assert.strictEqual(fs.readFileSync(template, 'utf8'), text, 'the template on disk is untouched');
+        // Closing the template without saving: the disk's schema again.
+        client.close(uri);
+        assert.deepStrictEqual(await until([32, 36]), [32, 36]);
+      } finally {
+        await client.stop();
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('CLI', function () {
     it('scan reports DG601 at the template\'s path and line', async function () {
       const r = await runCli(['scan', 'test/fixtures/infra/sam', 'test/fixtures/infra/terraform', '--format', 'json', '--select', 'DG601'], REPO_ROOT);
@@ -312,6 +468,12 @@ describe('infrastructure code (test/fixtures/infra)', function () {
       const cfn = JSON.parse((await runCli(['iam', 'test/fixtures/infra/cloudformation-json', '--format', 'json'], REPO_ROOT)).stdout) as typeof out;
       const byFn = new Map(cfn.services.flatMap((s) => s.functions).map((f) => [f.function, f.policy.Statement]));
       assert.ok(byFn.get('TicketsFunction')!.every((s) => JSON.stringify(s.Condition).includes('dynamodb:LeadingKeys')));
+      // A layered service (handlers -> repository -> db.py, table names from config.py): every call resolved.
+      const layered = JSON.parse((await runCli(['iam', 'test/fixtures/infra/sam-layered', '--format', 'json'], REPO_ROOT)).stdout) as { services: Array<{ functions: Array<{ function: string; unresolved: string[]; policy: { Statement: Array<{ Action: string[]; Resource: unknown[] }> } }> }> };
+      const lf = layered.services.flatMap((s) => s.functions);
+      assert.deepStrictEqual(lf.flatMap((f) => f.unresolved), []);
+      assert.deepStrictEqual(lf.find((f) => f.function === 'CancelOrderFunction')!.policy.Statement, [{ Effect: 'Allow', Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem'], Resource: [{ 'Fn::GetAtt': ['ShopOrdersTable', 'Arn'] }] }]);
+      assert.deepStrictEqual(lf.find((f) => f.function === 'ListOrdersFunction')!.policy.Statement.map((s) => s.Resource), [[{ 'Fn::GetAtt': ['ShopOrdersTable', 'Arn'] }], [{ 'Fn::Sub': '${ShopOrdersTable.Arn}/index/by_state' }]]);
       const text = await runCli(['iam', 'test/fixtures/infra/serverless'], REPO_ROOT);
       assert.match(text.stdout, /route GET \/customers\/\{id\}: NO authorizer/);
       assert.match(text.stdout, /on !GetAtt OrdersTable\.Arn/);

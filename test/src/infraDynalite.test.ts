@@ -19,6 +19,7 @@ import { readInfra } from '../../server/out/analysis/infra/discover';
 import { keyConditionAttrs, literalDictKeys } from '../../server/out/analysis/infra/keys';
 import type { InfraTable } from '../../server/out/analysis/infra/model';
 import { tableOfCall } from '../../server/out/analysis/infra/binding';
+import { serviceWorkspace } from '../../server/out/analysis/infra/project';
 import { computeFacts } from '../../server/out/analysis/model/engine';
 import type { TableCall } from '../../server/out/analysis/model/facts';
 import { parseAnnotations } from './helpers/annotations';
@@ -129,6 +130,8 @@ describe('DG406/DG407 against dynalite (test/fixtures/infra)', function () {
       const project = path.join(INFRA_DIR, format);
       const model = readInfra(project);
       for (const t of model.tables) if (t.keys) await createTable(client, t);
+      // Tables defined in another module of the service (db.py) are known through the workspace.
+      const workspace = serviceWorkspace(model, project, analyzer);
       for (const file of pyFiles(project)) {
         const text = fs.readFileSync(file, 'utf8');
         const ann = parseAnnotations(text);
@@ -136,7 +139,7 @@ describe('DG406/DG407 against dynalite (test/fixtures/infra)', function () {
         if (wanted.length === 0) continue;
         const doc = analyzer.createDocument(text);
         try {
-          const facts = computeFacts(doc, DEFAULT_SETTINGS, undefined, file);
+          const facts = computeFacts(doc, DEFAULT_SETTINGS, workspace, file);
           const calls = facts.functions.flatMap((f) => f.calls);
           for (const a of wanted) {
             const call = calls.find((c) => c.methodNode.startRow === a.line);

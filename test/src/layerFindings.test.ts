@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { Analyzer } from '../../server/out/analysis';
 
 // One call into a layer whose method reaches the same DynamoDB defect along two branches is one
-// finding on the handler's call, not one per branch (a real voting service showed it twice).
+// finding on the handler's call, not one per branch (a real voting service showed it twice). The
+// updates overwrite (`SET a = :one`): a vote counted with `ADD` is a contribution, not BOLA (DG101).
 const SOURCE = [
   'import boto3',
   'from flask import Flask, session',
@@ -17,9 +18,9 @@ const SOURCE = [
   '',
   '    def tally(self, ballot_id, choice):',
   '        if choice == 1:',
-  '            self.table.update_item(Key={"ballot_id": ballot_id}, UpdateExpression="ADD a :one", ExpressionAttributeValues={":one": 1})',
+  '            self.table.update_item(Key={"ballot_id": ballot_id}, UpdateExpression="SET a = :one", ExpressionAttributeValues={":one": 1})',
   '        else:',
-  '            self.table.update_item(Key={"ballot_id": ballot_id}, UpdateExpression="ADD b :one", ExpressionAttributeValues={":one": 1})',
+  '            self.table.update_item(Key={"ballot_id": ballot_id}, UpdateExpression="SET b = :one", ExpressionAttributeValues={":one": 1})',
   '',
   '',
   'store = BallotStore()',

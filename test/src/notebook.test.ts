@@ -93,6 +93,23 @@ describe('notebooks', function () {
       for (const fix of dg101.fixes) for (const e of fix.edits) assert.ok(e.line >= 1 && e.line <= 4, JSON.stringify(e));
     });
 
+    it('module-level cells (no function) get the expression rules, with the fix in the cell', async () => {
+      const cells = [
+        'import boto3\nsensors = boto3.resource("dynamodb").Table("sensors")',
+        'sensors.update_item(\n    Key={"sensor_id": "s-1"},\n    UpdateExpression="SET reading = :r, unit = :u",\n    ExpressionAttributeValues={":r": 21, ":u": "C"},\n)',
+      ];
+      const tree = makeTree({ 'explore.ipynb': ipynb(cells) });
+      try {
+        const report = parseReport(await runCli(['scan', 'explore.ipynb', '--format', 'json'], tree));
+        const findings = report.findings as Array<(typeof report.findings)[number] & { cell?: number }>;
+        assert.deepEqual(findings.map((f) => `${f.rule}@${f.cell}:${f.line}:${f.column}`), ['DG402@2:3:41']);
+        const edits = findings[0]!.fixes[0]!.edits;
+        assert.ok(edits.length > 0 && edits.every((e) => e.line >= 1 && e.line <= 5), JSON.stringify(edits));
+      } finally {
+        removeTree(tree);
+      }
+    });
+
     it('SARIF: notebook results name their cell (logical location and property)', async () => {
       const result = await runCli(['scan', 'analysis.ipynb', '--format', 'sarif'], root);
       type Result = { ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } }; logicalLocations?: Array<{ name: string; kind: string }> }>; properties?: { cell?: number } };

@@ -151,9 +151,10 @@ export class Analyzer {
 
   /** Lets the workspace index read other modules' facts (layers) through this analyzer's parser. */
   private attachLoader(workspace: WorkspaceIndex | undefined, settings: DynamoGuardSettings): void {
-    const ws = workspace as (WorkspaceIndex & { hasFactsLoader?: boolean; setFactsLoader?(l: (file: string) => FileFacts | undefined): void }) | undefined;
+    const ws = workspace as (WorkspaceIndex & { hasFactsLoader?: boolean; setFactsLoader?(l: (file: string, full?: boolean) => FileFacts | undefined): void }) | undefined;
     if (!ws?.setFactsLoader || ws.hasFactsLoader) return;
-    ws.setFactsLoader((file) => {
+    // `full`: every function's facts too (callers of a layer, ownership evidence in other modules).
+    ws.setFactsLoader((file, full = false) => {
       let text: string;
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -167,7 +168,7 @@ export class Analyzer {
       // Facts live on without the syntax tree: summaries are computed on demand from the mirrored units.
       const doc = this.createDocument(text);
       try {
-        return computeFacts(doc, settings, ws, file, true, { timeMs: 2_000 });
+        return computeFacts(doc, settings, ws, file, !full, { timeMs: 2_000 });
       } finally {
         doc.dispose();
       }

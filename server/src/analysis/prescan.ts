@@ -10,10 +10,12 @@
 //   3. nothing the cross-file index needs (`mayExport` is false: no web framework, auth or
 //      table-defining vocabulary, so the file's own summary is empty);
 //   4. none of its imports resolves to a project module whose summary is non-empty (a handler
-//      calling a table or auth helper defined elsewhere must still be analysed).
+//      calling a table or auth helper defined elsewhere must still be analysed);
+//   5. no function of it is a handler the infrastructure code (template) deploys.
 // Each check is one linear pass; a file skipped that way is reported with 0 findings and its
 // line count, exactly as a full analysis of it would be.
 
+import { deployedHandlerNames } from './infra/auth';
 import { mayExport } from './workspaceIndex';
 import type { ModuleSummary, WorkspaceIndex } from './model/workspace';
 
@@ -63,5 +65,7 @@ export function cannotMatter(text: string, file: string | undefined, workspace: 
       if (n && !isEmpty(workspace.resolve(file, m[1]!.endsWith('.') ? `${m[1]}${n}` : `${m[1]}.${n}`))) return false;
     }
   }
-  return true;
+  // 5. a handler the infrastructure code deploys may reach DynamoDB through layers whose own
+  // summaries are empty (handler -> repository -> db.py): it is analysed.
+  return deployedHandlerNames(file).size === 0;
 }

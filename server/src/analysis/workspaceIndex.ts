@@ -2,7 +2,8 @@ import * as path from 'path';
 import { authFunctionShape } from './fixes/subject';
 import { computeFacts } from './model/engine';
 import type { FileFacts } from './model/facts';
-import { emptySummary, type ModuleSummary, type WorkspaceIndex } from './model/workspace';
+import { ownedEvidenceIn } from './facts/ownership';
+import { emptySummary, type ModuleSummary, type OwnedEvidence, type WorkspaceIndex } from './model/workspace';
 import type { PyDocument } from './parse/document';
 import type { DynamoGuardSettings } from '../protocol';
 
@@ -51,7 +52,21 @@ export function summarizeModule(facts: FileFacts): ModuleSummary {
     }
   }
   for (const [t, keys] of facts.schemas) s.keySchemas[t] = keys;
+  // For cross-module facts (ownership evidence, callers of a layer), asked lazily.
+  s.importedModules = [...new Set([...facts.module.imports.values()].map((i) => i.qualified))].slice(0, MAX_LISTED);
+  s.tableNames = literalTableNames(facts).slice(0, MAX_LISTED);
   return s;
+}
+
+const MAX_LISTED = 200;
+
+/** Table names this module uses literally: `Table("orders")`, `TableName="orders"`, `tables["orders"]`, a PynamoDB `table_name`. */
+function literalTableNames(facts: FileFacts): string[] {
+  const out = new Set<string>();
+  for (const v of facts.globals.values()) if (v.obj === 'table' && v.name) out.add(v.name);
+  const re = /(?:\.Table\(\s*|TableName\s*=\s*|\btables\[\s*|\btable_name\s*=\s*)["']([\w.-]{1,255})["']/g;
+  for (let m = re.exec(facts.text); m && out.size < MAX_LISTED; m = re.exec(facts.text)) out.add(m[1]!);
+  return [...out];
 }
 
 export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings, file: string): ModuleSummary {
@@ -60,9 +75,13 @@ export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings
 }
 
 /** Computes the facts of the workspace file at `file` (the analyzer reads and parses it). */
-export type FactsLoader = (file: string) => FileFacts | undefined;
+export type FactsLoader = (file: string, full?: boolean) => FileFacts | undefined;
 
 const MAX_LOADED = 256;
+/** Modules analysed whole (every function's facts) for cross-module facts: fewer, they are bigger. */
+const MAX_FULL = 64;
+/** Modules searched for a table's ownership evidence. */
+const MAX_EVIDENCE_MODULES = 16;
 
 export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private readonly modules = new Map<string, ModuleSummary>();
@@ -70,6 +89,9 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   private loader: FactsLoader | undefined;
   /** Facts of modules loaded for layers (null: cannot be read, or being computed: a cycle). */
   private readonly loaded = new Map<string, FileFacts | null>();
+  /** Whole-module facts (callers of a layer, ownership evidence), same conventions as `loaded`. */
+  private readonly full = new Map<string, FileFacts | null>();
+  private readonly owned = new Map<string, (OwnedEvidence & { file: string }) | null>();
   version = 0;
 
   get hasFactsLoader(): boolean {
@@ -79,6 +101,19 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   setFactsLoader(loader: FactsLoader): void {
     this.loader = loader;
     this.loaded.clear();
+    this.full.clear();
+    this.owned.clear();
+  }
+
+  fullFactsAt(file: string): FileFacts | undefined {
+    const key = path.resolve(file);
+    if (this.full.has(key)) return this.full.get(key) ?? undefined;
+    if (!this.loader) return undefined;
+    if (this.full.size >= MAX_FULL) this.full.clear();
+    this.full.set(key, null);
+    const facts = this.loader(key, true);
+    if (facts) this.full.set(key, facts);
+    return facts;
   }
 
   factsAt(file: string): FileFacts | undefined {
@@ -124,6 +159,8 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
     this.version++;
     this.authCache = undefined;
     this.loaded.clear();
+    this.full.clear();
+    this.owned.clear();
   }
 
   /** Candidate files for a dotted module name, relative imports resolved from the importer. */
@@ -165,6 +202,41 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
 
   keySchema(tableName: string): string[] | undefined {
     for (const s of this.modules.values()) if (s.keySchemas[tableName]) return s.keySchemas[tableName];
+    return undefined;
+  }
+
+  importersOf(file: string): string[] {
+    const target = path.resolve(file);
+    const out: string[] = [];
+    for (const [f, s] of this.modules) {
+      if (f === target) continue;
+      // `from pkg.mod import name` names pkg.mod.name: the module is the name or its parent.
+      const hit = (s.importedModules ?? []).some((q) => {
+        const parent = q.includes('.') ? q.slice(0, q.lastIndexOf('.')) : undefined;
+        return [q, parent].some((m) => m !== undefined && m !== '' && this.candidates(f, m).includes(target));
+      });
+      if (hit) out.push(f);
+    }
+    return out;
+  }
+
+  ownedTable(tableName: string): (OwnedEvidence & { file: string }) | undefined {
+    if (!this.loader) return undefined;
+    if (this.owned.has(tableName)) return this.owned.get(tableName) ?? undefined;
+    // Set first: the modules analysed below may ask about the same table (no cycle).
+    this.owned.set(tableName, null);
+    let searched = 0;
+    for (const [f, s] of this.modules) {
+      if (!s.tableNames?.includes(tableName)) continue;
+      if (++searched > MAX_EVIDENCE_MODULES) break;
+      const facts = this.fullFactsAt(f);
+      const e = facts ? ownedEvidenceIn(facts, tableName) : undefined;
+      if (e) {
+        const found = { ...e, file: f };
+        this.owned.set(tableName, found);
+        return found;
+      }
+    }
     return undefined;
   }
 

@@ -1,11 +1,15 @@
 // DG601 in the editor: diagnostics on the policy statements of infrastructure files (YAML, JSON,
-// HCL, CDK Python), pushed for the whole service whenever one of its templates is opened or saved,
-// or one of its Python files is saved (what the code needs changed).
+// HCL, CDK Python), pushed for the whole service whenever one of its templates is opened, edited or
+// saved, or one of its Python files is saved (what the code needs changed). An open template's
+// unsaved text is what every analysis reads; editing it also re-analyses the service's open
+// Python files (tables, keys, handlers and authorizers come from it).
 
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type DidChangeTextDocumentParams, type DidOpenTextDocumentParams } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analyzer, Finding } from '../analysis';
-import { infraRootOf } from '../analysis/infra/discover';
+import { infraRootOf, setInfraOverlay } from '../analysis/infra/discover';
 import { templateFindings } from '../analysis/infra/service';
+import { isAbsolute, relative } from 'path';
 import { toDiagnostic } from './convert';
 import { pathToUri, uriToPath } from './uri';
 
@@ -15,13 +19,61 @@ export function isInfraUri(uri: string): boolean {
   return INFRA_FILE.test(uri);
 }
 
+/** Quiet time after the last keystroke in a template before the service is re-analysed. */
+const EDIT_DEBOUNCE_MS = 300;
+
 export class InfraDiagnostics {
   /** Service root -> URIs that got DG601 diagnostics, so a fixed statement's diagnostic is cleared. */
   private readonly published = new Map<string, Set<string>>();
   /** Last findings per URI, for the quick fix that replaces a statement. */
   private readonly findings = new Map<string, Finding[]>();
+  /** Open infrastructure documents: their unsaved text is what the analysis reads (discover.ts overlay). */
+  private readonly open = new Map<string, TextDocument>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly connection: Connection, private readonly analyzer: Analyzer) {}
+  /** `onServiceChanged(root)`: the model of that service changed, so its open Python files are re-analysed. */
+  constructor(private readonly connection: Connection, private readonly analyzer: Analyzer, private readonly onServiceChanged: (root: string) => void = () => undefined) {}
+
+  didOpen(params: DidOpenTextDocumentParams): void {
+    const { uri, languageId, version, text } = params.textDocument;
+    this.open.set(uri, TextDocument.create(uri, languageId, version, text));
+    this.edited(uri, text, 0);
+  }
+
+  didChange(params: DidChangeTextDocumentParams): void {
+    const doc = this.open.get(params.textDocument.uri);
+    if (!doc) return;
+    const next = TextDocument.update(doc, params.contentChanges, params.textDocument.version);
+    this.open.set(doc.uri, next);
+    this.edited(doc.uri, next.getText(), EDIT_DEBOUNCE_MS);
+  }
+
+  didClose(uri: string): void {
+    if (!this.open.delete(uri)) return;
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    // The file on disk is the truth again (an editor closing without saving drops the edits).
+    const file = uriToPath(uri);
+    if (!file) return;
+    setInfraOverlay(file, undefined);
+    this.refresh(uri);
+    const root = infraRootOf(file);
+    if (root) this.onServiceChanged(root);
+  }
+
+  /** The template's text changed in the editor: DG601 for its service, and its Python files again. */
+  private edited(uri: string, text: string, delayMs: number): void {
+    const file = uriToPath(uri);
+    if (!file) return;
+    setInfraOverlay(file, text);
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(uri, setTimeout(() => {
+      this.timers.delete(uri);
+      this.refresh(uri);
+      const root = infraRootOf(file);
+      if (root && delayMs > 0) this.onServiceChanged(root);
+    }, delayMs));
+  }
 
   codeActions(params: CodeActionParams): CodeAction[] {
     const uri = params.textDocument.uri;
@@ -61,3 +113,10 @@ export class InfraDiagnostics {
   }
 }
 
+
+/** Open Python documents of the service at `root` (they depend on its infrastructure code). */
+export function inService(file: string | undefined, root: string): boolean {
+  if (!file) return false;
+  const rel = relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}

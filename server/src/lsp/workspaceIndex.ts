@@ -120,6 +120,20 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     return this.live.factsAt(file);
   }
 
+  fullFactsAt(file: string): ReturnType<InMemoryWorkspaceIndex['fullFactsAt']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.fullFactsAt(file);
+  }
+
+  importersOf(file: string): string[] {
+    return this.live.importersOf(file);
+  }
+
+  ownedTable(tableName: string): ReturnType<InMemoryWorkspaceIndex['ownedTable']> {
+    if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
+    return this.live.ownedTable(tableName);
+  }
+
   /** What the index holds now (Show debug info). */
   state(): { modules: number; version: number; building: boolean } {
     return { modules: this.live.size, version: this.version, building: this.staging !== undefined };

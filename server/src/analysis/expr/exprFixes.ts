@@ -169,7 +169,8 @@ function builtForThisRequest(facts: FileFacts, site: RequestSite, d: DictSite, a
   // A dict bound in this function is only shared within it; a module-level one, file-wide.
   const fn = site.call.fn.node;
   const lit = d.resolved?.literal;
-  const local = !!lit && lit.start >= fn.start && lit.end <= fn.end;
+  // Module-level code shares its names with the whole file.
+  const local = site.call.fn.name !== '<module>' && !!lit && lit.start >= fn.start && lit.end <= fn.end;
   return !all.some((o) => o !== site && (!local || o.call.fn === site.call.fn) && (sameName(o.names) || sameName(o.values)));
 }
 

@@ -59,16 +59,21 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   Get: 'get', Put: 'put', Update: 'update', Delete: 'delete', ConditionCheck: 'other', batch_get_item: 'get',
 };
 
-/** Every DynamoDB request with string expressions in the file (calls in functions and methods). */
+/** Every DynamoDB request with string expressions in the file (calls in functions, methods, module-level code and class bodies). */
 export function requestSites(facts: FileFacts): RequestSite[] {
   let sites = cache.get(facts);
   if (sites) return sites;
   sites = [];
   const units = facts.doc.units.map((u) => u.node);
   const schemaKey = JSON.stringify([...facts.schemas]);
-  for (const fnFacts of facts.functions) {
-    const scope: Scope = { fn: fnFacts.fn.node, module: facts.module.statements, units, doc: facts.text };
-    for (const call of fnFacts.calls) {
+  // Module-level code and class bodies (scripts, notebook cells) resolve names in the module.
+  const groups: Array<{ fn?: SyntaxNode; calls: readonly TableCall[] }> = [
+    ...facts.functions.map((f) => ({ fn: f.fn.node, calls: f.calls })),
+    { calls: facts.moduleCalls },
+  ];
+  for (const group of groups) {
+    const scope: Scope = { ...(group.fn ? { fn: group.fn } : {}), module: facts.module.statements, units, doc: facts.text };
+    for (const call of group.calls) {
       // Made inside a layer (its expressions are checked there) or PynamoDB (no expression strings).
       if (call.api === 'pynamo' || call.via) continue;
       // A call object survives edits elsewhere (the per-function facts cache); its sites hold

@@ -1,6 +1,7 @@
 import type { FileFacts, FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
 import type { Source } from '../model/values';
+import { serviceCaller } from './principal';
 
 // Two kinds of request input that ARE the caller's authorization:
 // - a bearer capability: an unguessable id the server generated and handed to the client in a
@@ -43,10 +44,13 @@ export function bearerCapability(facts: FileFacts, sources: Source[]): boolean {
 }
 
 
-/** The handler verifies a token itself (or through a helper), or every key it uses is a capability. */
+/**
+ * The handler verifies a token itself (or through a helper), its caller is an IAM principal that
+ * API Gateway verified (SigV4), or every key it uses is a capability.
+ */
 export function verifiesCaller(facts: FileFacts, fnFacts: FunctionFacts): boolean {
   const body = textOf(facts.text, fnFacts.fn.body);
-  if (VERIFIED_DECODE.test(body) || TOKEN_CALL.test(body)) return true;
+  if (VERIFIED_DECODE.test(body) || TOKEN_CALL.test(body) || serviceCaller(facts, fnFacts)) return true;
   const sources = fnFacts.calls.flatMap((c) => c.keys.flatMap((k) => k.value.request ?? []));
   return bearerCapability(facts, sources);
 }

@@ -19,18 +19,28 @@ export interface Ownership {
   /** Why the table's items are owned, for the message's related information. */
   message: string;
   node: SyntaxNode;
+  /** Seen in another module of the workspace (related information cannot point there: say it in the message). */
+  remote?: boolean;
 }
 
 export function isOwnerAttribute(facts: FileFacts, attr: string): boolean {
   return OWNER_ATTR.test(attr) || (matchesAny(attr, facts.settings.ownerAttributes) && !PRIVILEGE.test(attr));
 }
 
+/** The table's name: the resource's `Table("x")`, or a typed client's `TableName="x"`. */
+function tableNameOf(call: TableCall): string | undefined {
+  if (call.tableName ?? call.kwargs.has('TableName')) return call.tableName ?? call.kwargs.get('TableName')!.value.str;
+  // `batch_get_item(RequestItems={"notes": {...}})` on one table.
+  const tables = call.kwargs.get('RequestItems')?.value.dict;
+  return tables?.length === 1 ? tables[0]!.key : undefined;
+}
+
 function tableLabel(facts: FileFacts, call: TableCall): string {
-  return call.tableName ?? call.pynamoModel ?? textOf(facts.text, call.receiver);
+  return tableNameOf(call) ?? call.pynamoModel ?? textOf(facts.text, call.receiver);
 }
 
 function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
-  if (a.tableName !== undefined || b.tableName !== undefined) return a.tableName === b.tableName;
+  if (tableNameOf(a) !== undefined || tableNameOf(b) !== undefined) return tableNameOf(a) === tableNameOf(b);
   if (a.pynamoModel || b.pynamoModel) return a.pynamoModel === b.pynamoModel;
   return textOf(facts.text, a.receiver) === textOf(facts.text, b.receiver);
 }
@@ -50,8 +60,9 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
     const named = (k.value.request ?? []).find((src) => src.id.startsWith('param:') && isOwnerAttribute(facts, src.id.slice(6)));
     if (named) return { message: `The key is built from ${named.label}, which names a user`, node: named.node };
   }
-  if (call.tableName && PERSONAL_TABLE.test(call.tableName)) return { message: `Items of \`${call.tableName}\` are personal by nature (owned-table names)`, node: call.methodNode };
-  const schema = facts.keySchema(call.tableName);
+  const name = tableNameOf(call);
+  if (name && PERSONAL_TABLE.test(name)) return { message: `Items of \`${name}\` are personal by nature (owned-table names)`, node: call.methodNode };
+  const schema = facts.keySchema(name);
   const inSchema = schema?.find((a) => isOwnerAttribute(facts, a));
   if (inSchema) return { message: `The key schema of \`${table}\` has the owner attribute \`${inSchema}\``, node: call.methodNode };
   const model = call.pynamoModel ? facts.module.classes.get(call.pynamoModel) : undefined;
@@ -59,20 +70,38 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
   if (model && field) return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
   const used = [...call.usedFields, ...projected(call)].find((a) => isOwnerAttribute(facts, a));
   if (used) return { message: `Items of \`${table}\` carry the owner attribute \`${used}\``, node: call.methodNode };
+  const local = evidenceIn(facts, (c) => c !== call && sameTable(facts, c, call), table);
+  if (local) return local;
+  // Another module of the workspace writes or guards the same table.
+  const remote = name ? facts.workspace?.ownedTable?.(name) : undefined;
+  if (remote && remote.file !== facts.path) return { message: remote.message, node: call.methodNode, remote: true };
+  return undefined;
+}
+
+/** Writes, keys or checks in `facts` showing that the items `matches` touches belong to someone. */
+function evidenceIn(facts: FileFacts, matches: (c: TableCall) => boolean, table: string): Ownership | undefined {
   for (const f of facts.functions) {
     for (const c of f.calls) {
-      if (c === call || !sameTable(facts, c, call)) continue;
+      if (!matches(c)) continue;
+      // A call made in a layer has its nodes in the layer's file: anchor on the call into it.
+      const via = c.via ? ` through \`${f.fn.name}\`` : '';
       for (const e of c.kwargs.get('Item')?.value.dict ?? []) {
-        if (e.value.subject?.length) {
-          return { message: `Items of \`${table}\` are written with \`${e.key} = ${textOf(facts.text, e.valueNode)}\` at ${where(facts, e.keyNode)}`, node: e.keyNode };
-        }
+        if (!e.value.subject?.length) continue;
+        if (c.via) return { message: `Items of \`${table}\` are written with a caller-derived \`${e.key}\`${via} at ${where(facts, c.methodNode)}`, node: c.methodNode };
+        return { message: `Items of \`${table}\` are written with \`${e.key} = ${textOf(facts.text, e.valueNode)}\` at ${where(facts, e.keyNode)}`, node: e.keyNode };
       }
       const bySubject = c.keys.find((k) => k.value.subject?.length);
-      if (bySubject) return { message: `\`${table}\` is keyed by the caller at ${where(facts, bySubject.node)}`, node: bySubject.node };
+      if (bySubject) return { message: `\`${table}\` is keyed by the caller at ${where(facts, c.via ? c.methodNode : bySubject.node)}`, node: c.via ? c.methodNode : bySubject.node };
       if (c.postChecked) return { message: `Items of \`${table}\` are checked against the caller after \`${c.method}\` at ${where(facts, c.methodNode)}`, node: c.methodNode };
     }
   }
   return undefined;
+}
+
+/** Evidence in `facts` (another module, for the workspace index) that items of `tableName` are owned. */
+export function ownedEvidenceIn(facts: FileFacts, tableName: string): { message: string; line: number } | undefined {
+  const o = evidenceIn(facts, (c) => tableNameOf(c) === tableName, tableName);
+  return o ? { message: o.message, line: o.node.startRow + 1 } : undefined;
 }
 
 export function ownershipRelated(o: Ownership): RelatedLocation {

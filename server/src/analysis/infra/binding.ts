@@ -8,6 +8,7 @@ import type { FunctionInfo } from '../model/module';
 import { textOf } from '../model/module';
 import { visit, type SyntaxNode } from '../parse/syntax';
 import { ACTION_OF_METHOD, BATCH_WRITER_ACTION, PARTIQL_ACTIONS } from './knowledge';
+import { tableByEngineName } from './engineValues';
 import type { InfraFunction, InfraModel, InfraTable } from './model';
 
 /** Deployed functions whose handler is `fnName` in `file`. */
@@ -59,12 +60,16 @@ function tableSource(text: string, expr: string, hops = 0): { env?: string; name
 /** The infrastructure table a call works on, for the deployed functions `served` (all if empty). */
 export function tableOfCall(facts: FileFacts, call: TableCall, model: InfraModel, served: readonly InfraFunction[] = []): InfraTable | undefined {
   if (call.tableName) {
-    const t = model.tables.find((x) => x.name === call.tableName);
+    // The engine's name: the physical name, or the logical id of an env-bound table (engineValues.ts).
+    const t = tableByEngineName(model, call.tableName);
     if (t) return t;
   }
+  // A call made in another module (layers) keeps that module's nodes: read them in its text.
+  const text = calleeText(facts, call);
+  if (text === undefined) return undefined;
   const tableArg = call.kwargs.get('TableName')?.node;
-  const expr = tableArg ? textOf(facts.text, tableArg) : textOf(facts.text, call.receiver);
-  const src = tableSource(facts.text, tableArg ? `x.Table(${expr})` : expr);
+  const expr = tableArg ? textOf(text, tableArg) : textOf(text, call.receiver);
+  const src = tableSource(text, tableArg ? `x.Table(${expr})` : expr);
   if (src.name) return model.tables.find((x) => x.name === src.name);
   if (!src.env) return undefined;
   const fns = served.length ? served : model.functions;
@@ -73,6 +78,24 @@ export function tableOfCall(facts: FileFacts, call: TableCall, model: InfraModel
   if (ids.size !== 1) return undefined;
   const id = [...ids][0]!;
   return model.tables.find((t) => t.id === id);
+}
+
+/** The file the DynamoDB call of a (possibly layered) call sits in. */
+export function calleeFile(facts: FileFacts, call: TableCall): string | undefined {
+  const bottom = call.via?.[call.via.length - 1];
+  return bottom?.path ?? facts.path;
+}
+
+function calleeText(facts: FileFacts, call: TableCall): string | undefined {
+  const file = calleeFile(facts, call);
+  if (!file || file === facts.path) return facts.text;
+  const loaded = facts.workspace?.factsAt?.(file)?.text;
+  if (loaded !== undefined) return loaded;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The IAM actions a call needs (a transaction lists its entries' actions). */

@@ -1,7 +1,8 @@
 // AWS SAM / CloudFormation templates (YAML with short-form intrinsics, or JSON): tables, functions,
-// their environment, policies, API events and authorizers.
+// their environment, policies, API events and authorizers (plain API Gateway routes: cfnRoutes.ts).
 
 import * as path from 'path';
+import { readCfnRoutes } from './cfnRoutes';
 import { MANAGED_POLICIES, SAM_POLICY_TEMPLATES } from './knowledge';
 import { LIMITS, LineIndex, splitHandler, type EnvBinding, type InfraFunction, type InfraModel, type InfraRoute, type InfraTable, type IndexInfo, type KeySchema, type PolicyStatement } from './model';
 import { classifyResource } from './resources';
@@ -69,6 +70,8 @@ export function readCloudFormation(file: string, text: string, model: InfraModel
   }
 
   const fnGlobals = get(globals, 'Function');
+  const functionIds = new Set(resources.filter((r) => /^AWS::(Serverless|Lambda)::Function$/.test(str(get(r.value, 'Type')) ?? '')).map((r) => r.key));
+  const apiRoutes = readCfnRoutes(resources, functionIds, loc);
   for (const r of resources) {
     const type = str(get(r.value, 'Type'));
     if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
@@ -95,7 +98,7 @@ export function readCloudFormation(file: string, text: string, model: InfraModel
         known &&= role.known;
       } else known = false;
     } else if (get(props, 'Role')) known = false;
-    const routes: InfraRoute[] = [];
+    const routes: InfraRoute[] = [...(apiRoutes.get(r.key) ?? [])];
     for (const ev of entries(get(props, 'Events'))) {
       const evType = str(get(ev.value, 'Type'));
       if (evType !== 'Api' && evType !== 'HttpApi') continue;

@@ -65,7 +65,22 @@ function isDir(p: string): boolean {
   }
 }
 
+/**
+ * Unsaved text of infrastructure files open in an editor: read instead of the disk, so a template
+ * being edited is what the analysis sees. Each set bumps the file's stamp (models re-read).
+ */
+const overlays = new Map<string, { text: string; n: number }>();
+let overlayCount = 0;
+
+export function setInfraOverlay(file: string, text: string | undefined): void {
+  const key = path.resolve(file);
+  if (text === undefined) overlays.delete(key);
+  else if (overlays.get(key)?.text !== text) overlays.set(key, { text, n: ++overlayCount });
+}
+
 function read(file: string): string | undefined {
+  const overlay = overlays.get(file);
+  if (overlay) return overlay.text.length <= LIMITS.maxFileBytes ? overlay.text : undefined;
   try {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > LIMITS.maxFileBytes) return undefined;
@@ -154,6 +169,8 @@ const ROOT_TTL_MS = 2000;
 
 function stamp(files: readonly string[]): string {
   return files.map((f) => {
+    const overlay = overlays.get(f);
+    if (overlay) return `${f}:unsaved:${overlay.n}`;
     try {
       const s = fs.statSync(f);
       return `${f}:${s.mtimeMs}:${s.size}`;

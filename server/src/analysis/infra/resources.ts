@@ -18,9 +18,11 @@ export function classifyResource(text: string, tables: readonly InfraTable[]): R
     const index = /^\/index\/(.+)$/.exec(rest)?.[1];
     if (table && (rest === '' || index !== undefined)) return { table: table.id, ...(index !== undefined ? { index } : {}), text: t };
   }
-  const seg = TABLE_SEGMENT.exec(t);
+  // A reference inside the ARN (`table/${ssm:/shop/orders}`) is one segment, whatever it holds.
+  const masked = t.replace(/\$\{[^{}]{0,300}\}/g, (m) => m.replace(/\//g, '\u0000'));
+  const seg = TABLE_SEGMENT.exec(masked);
   if (seg) {
-    const name = seg[1]!;
+    const name = seg[1]!.replace(/\u0000/g, '/');
     const index = seg[2];
     if (name === '*' || /\*/.test(name) && !/\$\{/.test(name)) return { anyTable: true, ...(index ? { index } : {}), text: t };
     const ref = /^\$\{([\w.:-]+?)\}$/.exec(name);

@@ -2,13 +2,15 @@
 // statements (`provider.iam.role.statements`, the older `provider.iamRoleStatements`, and the
 // per-function `iamRoleStatements` of serverless-iam-roles-per-function), http/httpApi events and
 // their authorizers, and the CloudFormation tables under `resources.Resources`. Variables
-// (`${self:...}`, `${opt:x, default}`, `${sls:stage}`, `${env:X, default}`) are resolved as far as
-// they resolve statically; what stays unresolved is kept as written.
+// (`${self:...}`, `${opt:x, default}`, `${sls:stage}`, `${env:X, default}`, `${file(x.yml):key}`) are
+// resolved as far as they resolve statically; `${ssm:}`/`${cf:}`/`${s3:}` stay opaque references
+// (slsVariables.ts); what stays unresolved is kept as written.
 
 import * as path from 'path';
 import { managed, readTables, statements } from './cloudformation';
 import { LineIndex, splitHandler, type EnvBinding, type InfraModel, type InfraRoute, type PolicyStatement } from './model';
 import { classifyResource } from './resources';
+import { canonicalOpaque, FILE_VARIABLE, ReferencedFiles } from './slsVariables';
 import { cfnText, entries, get, list, parseYaml, path as at, str, type Val } from './yamlTree';
 
 const VARIABLE = /\$\{(self|opt|sls|env|aws|param|file|cf|ssm|s3)?:?([^${},]*?)(?:,\s*([^${}]*))?\}/g;
@@ -28,14 +30,18 @@ export function readServerless(file: string, text: string, model: InfraModel): v
   const lines = new LineIndex(text);
   const loc = (v: { start: number; end: number }) => lines.loc(file, v.start, v.end);
 
+  const files = new ReferencedFiles(path.dirname(file));
   const resolve = (s: string): string => {
     let out = s;
     // Bounded: variables may nest (`${self:custom.${opt:stage}}`), each round resolves the innermost.
     for (let round = 0; round < 6 && out.includes('${'); round++) {
-      const next = out.replace(VARIABLE, (whole, source: string | undefined, name: string, fallback: string | undefined) => {
+      const next = canonicalOpaque(out.replace(FILE_VARIABLE, (whole, rel: string, keyPath: string | undefined, fallback: string | undefined) => {
+        const v = files.value(rel, keyPath);
+        return (v ? cfnText(v) : undefined) ?? fallback?.trim().replace(/^['"]|['"]$/g, '') ?? whole;
+      })).replace(VARIABLE, (whole, source: string | undefined, name: string, fallback: string | undefined) => {
         const dflt = fallback?.trim().replace(/^['"]|['"]$/g, '');
         if (source === 'self') {
-          const v = at(root, ...name.trim().split('.'));
+          const v = files.at(root, name.trim().split('.'));
           const t = v ? cfnText(v) : undefined;
           return t ?? dflt ?? whole;
         }
@@ -50,6 +56,7 @@ export function readServerless(file: string, text: string, model: InfraModel): v
     }
     return out;
   };
+  files.expand = resolve;
   const textOf = (v: Val | undefined) => {
     const t = cfnText(v);
     return t === undefined ? undefined : resolve(t);
@@ -67,10 +74,14 @@ export function readServerless(file: string, text: string, model: InfraModel): v
   for (const m of list(at(provider, 'iam', 'role', 'managedPolicies'))) providerKnown = managed(textOf(m), managedStatements, loc(m), 'yaml') && providerKnown;
   const authorizers = new Set(entries(at(provider, 'httpApi', 'authorizers')).map((e) => e.key));
   const envOf = (v: Val | undefined, into: Record<string, EnvBinding>) => {
-    for (const e of entries(v)) {
-      const value = textOf(e.value);
+    // `environment: ${file(env.yml)}` and `KEY: ${file(env.yml):key}` read the referenced file.
+    for (const e of entries(files.deref(v))) {
+      const value = textOf(files.deref(e.value));
+      // An opaque name (`${ssm:/shop/orders-table}`) binds the table whose TableName is the same reference.
+      const same = value !== undefined ? tables.find((t) => t.name === value) : undefined;
       const ref = value ? classifyResource(value.startsWith('${') || value.startsWith('arn:') ? value : `arn:aws:dynamodb:*:*:table/${value}`, tables) : undefined;
-      into[e.key] = { ...(ref?.table && !ref.index ? { table: ref.table } : {}), ...(value !== undefined ? { value } : {}) };
+      const table = same?.id ?? (ref?.table && !ref.index ? ref.table : undefined);
+      into[e.key] = { ...(table ? { table } : {}), ...(value !== undefined ? { value } : {}) };
     }
   };
 

@@ -1,4 +1,5 @@
 import { deployedHandlerNames } from '../infra/auth';
+import { infraValuesFor } from '../infra/engineValues';
 import type { DynamoGuardSettings } from '../../protocol';
 import type { PyDocument } from '../parse/document';
 import { field, visit, type SyntaxNode } from '../parse/syntax';
@@ -119,10 +120,13 @@ export function* computeFactsSteps(
 
   const authNames = new Set<string>();
   for (const fn of structure.functions) if (!fn.className && isAuthBody(text, fn, settings)) authNames.add(fn.name);
+  // Tables the infrastructure code binds to environment variables, and their key schemas (infra/engineValues.ts).
+  const infra = infraValuesFor(path);
   // Everything outside function and method bodies shapes the context every function sees; so
-  // do the auth functions (a body that starts decoding a token makes its callers authenticated).
+  // do the auth functions (a body that starts decoding a token makes its callers authenticated)
+  // and the infrastructure values.
   const contextKey = JSON.stringify(settings) + '\u0001' + (workspace ? `ws${workspace.version}` : '') + '\u0001' + (path ?? '') + '\u0001' +
-    [...authNames].join(',') + '\u0001' + contextText(text, doc.units, structure.functions);
+    [...authNames].join(',') + '\u0001' + infra.key + '\u0001' + contextText(text, doc.units, structure.functions);
   let cache = caches.get(doc);
   if (!cache || cache.contextKey !== contextKey) {
     cache = { contextKey, functions: new Map(), summaries: new Map() };
@@ -171,9 +175,10 @@ export function* computeFactsSteps(
 
   const inProgress = new Set<string>();
   const methodSummaries = new Map<string, SummaryRef | undefined>();
+  const methodDeps = new Map<string, Deps>();
   const specialisations = new Map<string, number>();
   const initTemplates = new Map<string, InitTemplate | undefined>();
-  const methodDeps = new Map<string, Deps>();
+  const initDeps = new Map<string, Deps>();
   let deployed: Set<string> | undefined;
   const ctx: ModuleContext = {
     text,
@@ -181,15 +186,19 @@ export function* computeFactsSteps(
     globals,
     settings,
     isAuthFunction,
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
+    envTable: (variable) => infra.envTables.get(variable),
     nextCallId: () => ++callIds,
     deployedHandler: (name) => (deployed ??= deployedHandlerNames(path)).has(name),
     budget,
     imported: (qualified) => {
       const v = importedValue(workspace, path, qualified);
-      if (v || qualified.endsWith('()')) return v;
+      // A summary's table without a name may be named from its own imports (an env-bound name in
+      // a config module): the module's facts, computed with the workspace, know it.
+      const unnamedTable = v?.obj === 'table' && !v.name;
+      if ((v && !unnamedTable) || qualified.endsWith('()')) return v;
       const f = foreignName(workspace, path, qualified);
-      return f?.kind === 'value' ? f.value : undefined;
+      return f?.kind === 'value' ? f.value : v;
     },
     methodSummary: (className, method, attrs) => {
       const shape = attrs?.length ? attrShape(attrs) : '';
@@ -228,12 +237,16 @@ export function* computeFactsSteps(
     },
     initTemplate: (className, file) => {
       if (file !== undefined && file !== path) return foreignInit(workspace, file, className);
-      // A caller's facts depend on this class's constructor: editing it must invalidate them.
       note(`c:${className}`, initText(className));
-      if (initTemplates.has(className)) return initTemplates.get(className);
+      if (initTemplates.has(className)) {
+        noteAll(initDeps.get(className) ?? new Map());
+        return initTemplates.get(className);
+      }
       initTemplates.set(className, undefined);
-      const t = guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className));
+      const { value: t, deps } = collect(() => guarded(`${className}.__init__`, 0, undefined, () => initTemplate(ctx, className)));
       initTemplates.set(className, t);
+      initDeps.set(className, deps);
+      noteAll(deps);
       return t;
     },
     foreign: (qualified) => foreignName(workspace, path, qualified),
@@ -275,6 +288,7 @@ export function* computeFactsSteps(
   const moduleFlow = new FlowAnalyzer(ctx, undefined, 'module');
   const { deps: moduleDeps } = collect(() => {
     guarded('<module>', (structure.statements[0]?.startRow ?? 0) + 1, undefined, () => moduleFlow.runModule(structure.statements));
+    if (!summaryOnly) guarded('<class bodies>', 1, undefined, () => moduleFlow.runClassBodies(structure.classes.values()));
     collectTypeAliases(ctx);
   });
   collectSchemas(text, structure.statements.filter((st) => textOf(text, st).includes('create_table')), schemas);
@@ -289,7 +303,7 @@ export function* computeFactsSteps(
   currentCache.moduleKey = moduleKey;
 
   const functions: FunctionFacts[] = [];
-  const classEnvs = new Map<string, Map<string, Value>>();
+  const classEnvs = new Map<string, { value: Map<string, Value>; deps: Deps }>();
   // Summaries first, one per step (validating a cached function may need several at once).
   // The time budget counts work, not the pauses of a time-sliced caller.
   const pause = function* (): Generator<void, void> {
@@ -325,13 +339,14 @@ export function* computeFactsSteps(
     let env = new Map<string, Value>();
     if (fn.className) {
       note(`c:${fn.className}`, initText(fn.className));
-      let selfEnv = classEnvs.get(fn.className);
-      if (!selfEnv) {
+      let known = classEnvs.get(fn.className);
+      if (!known) {
         const cls = fn.className;
-        selfEnv = guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls));
-        classEnvs.set(fn.className, selfEnv);
+        known = collect(() => guarded(`${cls}.__init__`, fn.outer.startRow + 1, new Map<string, Value>(), () => classSelfEnv(ctx, cls)));
+        classEnvs.set(fn.className, known);
       }
-      env = new Map(selfEnv);
+      noteAll(known.deps);
+      env = new Map(known.value);
     }
     return guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);
@@ -360,10 +375,11 @@ export function* computeFactsSteps(
     globals,
     functions,
     handlers: functions.filter((f) => f.handler),
+    moduleCalls: moduleFlow.moduleCalls,
     settings,
     ...(workspace ? { workspace } : {}),
     ...(path ? { path } : {}),
-    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) : undefined),
+    keySchema: (t) => (t ? schemas.get(t) ?? workspace?.keySchema(t) ?? infra.keySchemas.get(t) : undefined),
     summary: (name) => ctx.summary(name),
     methodSummary: (className, method, attrs) => ctx.methodSummary!(className, method, attrs),
     initTemplate: (className) => ctx.initTemplate!(className),

@@ -146,6 +146,8 @@ export interface FileFacts {
   globals: Map<string, Value>;
   functions: FunctionFacts[];
   handlers: FunctionFacts[];
+  /** Table calls of module-level code and class bodies (scripts, notebook cells); read by the expression rules. */
+  moduleCalls: TableCall[];
   settings: DynamoGuardSettings;
   workspace?: WorkspaceIndex;
   path?: string;

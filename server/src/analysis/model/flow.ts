@@ -1,5 +1,6 @@
 import { field, type SyntaxNode } from '../parse/syntax';
 import type { FunctionFacts } from './facts';
+import type { ClassInfo, FunctionInfo } from './module';
 import { EMPTY, join, type Value } from './values';
 import { LayerFlow } from './interp/layers';
 import { asAlias, elementOf, emptyState, forkState, mergeEnvInto, type State } from './interp/state';
@@ -40,7 +41,28 @@ export class FlowAnalyzer extends LayerFlow {
   /** Evaluate module-level statements, writing bindings into `globals`. */
   runModule(statements: SyntaxNode[]): void {
     const state = emptyState(this.ctx.globals);
-    for (const s of statements) this.execStatement(s, state);
+    for (const s of statements) {
+      this.moduleUnit = moduleUnitOf(this.ctx.text, s, s);
+      this.execStatement(s, state);
+    }
+    this.moduleUnit = undefined;
+  }
+
+  /**
+   * Run the statements of class bodies (not their methods) over a copy of the globals: table
+   * calls made there are checked by the expression rules, and class attributes stay local.
+   */
+  runClassBodies(classes: Iterable<ClassInfo>): void {
+    for (const cls of classes) {
+      const body = field(cls.node, 'body');
+      if (!body) continue;
+      const state = forkState(emptyState(this.ctx.globals));
+      for (const s of body.children) {
+        this.moduleUnit = moduleUnitOf(this.ctx.text, s, cls.node);
+        this.execStatement(s, state);
+      }
+    }
+    this.moduleUnit = undefined;
   }
 
   /** What a class of this file is: a PynamoDB/Pydantic model, a class with methods, or nothing known. */
@@ -307,4 +329,12 @@ export class FlowAnalyzer extends LayerFlow {
     if (elseDenies) for (const p of match) this.applyGuard(p, thenState, true);
     this.mergeBranches(state, [thenState, elseState]);
   }
+}
+
+/** A top-level statement (or a statement of a class body) seen as the "function" of the calls it makes. */
+function moduleUnitOf(text: string, stmt: SyntaxNode, outer: SyntaxNode): FunctionInfo {
+  return {
+    name: '<module>', node: stmt, nameNode: stmt, params: [], parametersNode: stmt, decorators: [],
+    outer, body: stmt, isAsync: false, unit: { node: stmt, text: text.slice(stmt.start, stmt.end) },
+  };
 }

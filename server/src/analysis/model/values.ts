@@ -31,6 +31,8 @@ export interface CondTerm {
   op: string;
   value: Value;
   node: SyntaxNode;
+  /** Taint of the attribute name when it is not a literal (`Attr(body["field"])`). */
+  nameValue?: Value;
 }
 
 export interface DictEntry {
@@ -84,10 +86,12 @@ export interface Value {
   cond?: CondTerm[];
   /** Helper-summary mode: derived from these parameter indexes. */
   params?: number[];
-  /** For pynamo items: the value of their hash key. */
+  /** For pynamo items: the value of their hash key; for a condition builder, of its attribute name when not a literal. */
   key?: Value;
   /** Set on request sources when the FastAPI parameter is a Pydantic body model. */
   model?: string;
+  /** Of a dict literal: taint of its keys not written as strings (`ScanFilter={body["field"]: ...}`). Not joined. */
+  computedKeys?: Value;
   /**
    * For `instance`s: the `self.<name>` attributes its `__init__` bound from constructor arguments
    * (a repository passed to a service, a table passed to a repository, a path id). At most

@@ -19,6 +19,21 @@ export interface ModuleSummary {
   apps: Record<string, { kind: string; authenticated: boolean }>;
   /** Key schemas from create_table calls: table name -> key attribute names (partition first). */
   keySchemas: Record<string, string[]>;
+  /** Dotted modules this one imports (as written, relative ones included): who may call into whom. */
+  importedModules?: string[];
+  /** Table names the module uses literally (where to look for evidence about a table). */
+  tableNames?: string[];
+  /**
+   * Evidence found in this module that a table's items belong to someone (a write with a
+   * subject-derived attribute, a key bound to the subject, an owner check): table name -> evidence.
+   */
+  ownedTables?: Record<string, OwnedEvidence>;
+}
+
+/** Why a table's items are owned, where it was seen (for messages: "written with `customer_id = user.sub` at orders.py:48"). */
+export interface OwnedEvidence {
+  message: string;
+  line: number;
 }
 
 export interface WorkspaceIndex {
@@ -41,6 +56,12 @@ export interface WorkspaceIndex {
   authModuleOf?(name: string, importer?: string): string | undefined;
   /** Accessor of the caller's id for auth function `name`, when its module says. */
   authAccessor?(name: string): string | undefined;
+  /** Facts of every function of the workspace module at `path` (not only its summaries). */
+  fullFactsAt?(path: string): FileFacts | undefined;
+  /** Files of the workspace whose imports resolve to `file` (callers of its functions live there). */
+  importersOf?(file: string): string[];
+  /** Evidence, from any module of the workspace, that items of table `tableName` are owned. */
+  ownedTable?(tableName: string): (OwnedEvidence & { file: string }) | undefined;
 }
 
 export function emptySummary(): ModuleSummary {

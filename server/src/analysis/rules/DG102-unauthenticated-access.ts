@@ -1,4 +1,4 @@
-import { routeAuthorizer } from '../infra/auth';
+import { templateRoutes } from '../infra/auth';
 import { EditBuilder, insertAt, mergeInsertions } from '../fixes/edits';
 import { AUTHENTICATED, type FileFacts, type FunctionFacts } from '../model/facts';
 import { textOf } from '../model/module';
@@ -142,7 +142,7 @@ const rule: RuleModule = {
     },
   },
   messages: {
-    unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller.',
+    unauthenticated: 'Handler `{{name}}` uses request input in {{count}} DynamoDB call(s) but never authenticates the caller{{route}}.',
     exposed: 'Handler `{{name}}` never authenticates the caller, yet it {{what}}.',
   },
   check(context) {
@@ -155,8 +155,8 @@ const rule: RuleModule = {
       // Login/sign-up/reset/health routes serve anonymous callers by design; a verified token or a
       // cart capability read in the handler is the caller's authentication.
       if (publicByDesign(context.facts, fnFacts) || verifiesCaller(context.facts, fnFacts)) continue;
-      // The template puts every route of this handler behind an authorizer (infra/auth.ts).
-      if (routeAuthorizer(context.facts, fnFacts.fn)) continue;
+      const route = templateRoutes(context.facts, fnFacts.fn);
+      if (route === 'guarded') continue;
       if (exposed) {
         context.report({
           messageId: 'exposed',
@@ -170,9 +170,9 @@ const rule: RuleModule = {
       const calls = fnFacts.calls.filter((c) => c.keys.length || c.kwargs.size || c.args.length);
       context.report({
         messageId: 'unauthenticated',
-        data: { name: fnFacts.fn.name, count: String(calls.length) },
+        data: { name: fnFacts.fn.name, count: String(calls.length), route: route?.why ?? '' },
         node: fnFacts.fn.nameNode,
-        related: calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })),
+        related: [...calls.map((c) => ({ range: rangeOf(c.methodNode), message: `\`${c.method}\` with request input` })), ...(route ? [route.related] : [])],
         fixes: () => { const f = fix(facts, fnFacts); return f ? [f] : []; },
       });
     }

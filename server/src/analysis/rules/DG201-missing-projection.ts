@@ -7,11 +7,14 @@ import { dictGet } from '../model/values';
 import { rangeOf } from '../parse/syntax';
 import type { Fix, TextEdit } from '../types';
 import type { RuleModule } from './rule';
+import { isEventConsumer } from './support/harmfulWrite';
 
 const PROJECTED = ['ProjectionExpression', 'AttributesToGet', 'attributes_to_get', 'Select'];
 
 function isProjected(call: TableCall): boolean {
-  if (PROJECTED.some((k) => call.kwargs.has(k))) return true;
+  // `Select="ALL_ATTRIBUTES"` asks for every attribute explicitly.
+  const select = call.kwargs.get('Select')?.value.str;
+  if (PROJECTED.some((k) => call.kwargs.has(k) && !(k === 'Select' && select?.startsWith('ALL_')))) return true;
   // batch_get_item puts the projection per table inside RequestItems.
   const ri = call.kwargs.get('RequestItems')?.value;
   return !!ri?.dict?.some((t) => dictGet(t.value, 'ProjectionExpression') || dictGet(t.value, 'AttributesToGet'));
@@ -76,6 +79,18 @@ function projectionFix(facts: FileFacts, call: TableCall): Fix | undefined {
   };
 }
 
+/**
+ * Items the caller stored, read back by the caller: a query of the caller's partition
+ * (`Key("pk").eq(f"user#{claims['sub']}")`) or an item keyed by the caller and an item id. The
+ * caller's own account record (a table keyed by the user id alone: profiles, users) is still
+ * reported: password hashes, MFA secrets and internal flags live there.
+ */
+function callersOwnItems(call: TableCall): boolean {
+  const partition = call.keys.filter((k) => k.partition);
+  if (!partition.length || !partition.every((k) => k.value.subject?.length && !k.value.request?.length)) return false;
+  return call.method === 'query' || call.keys.some((k) => !k.partition);
+}
+
 const rule: RuleModule = {
   meta: {
     code: 'DG201',
@@ -86,7 +101,7 @@ const rule: RuleModule = {
     owasp: ['API3:2023 Broken Object Property Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags `get_item`, `query`, `scan`, `batch_get_item` (and PynamoDB `get/query/scan`) called without `ProjectionExpression`/`AttributesToGet`/`attributes_to_get` when the result reaches the handler\'s response whole: `return resp["Item"]`, `jsonify(items)`, `{"body": json.dumps(item)}`, a list of the items. A response narrowed on the way out does not count: FastAPI `response_model=` or an explicit model return annotation, a Pydantic model built from the item (`UserOut(**item)`), a dict of chosen fields (`{"name": item["name"]}`).',
+      whatItDoes: 'Flags `get_item`, `query`, `scan`, `batch_get_item` (and PynamoDB `get/query/scan`) called without `ProjectionExpression`/`AttributesToGet`/`attributes_to_get` when the result reaches the handler\'s response whole: `return resp["Item"]`, `jsonify(items)`, `{"body": json.dumps(item)}`, a list of the items. A response narrowed on the way out does not count: FastAPI `response_model=` or an explicit model return annotation, a Pydantic model built from the item (`UserOut(**item)`), a dict of chosen fields (`{"name": item["name"]}`).\n\nNot reported: the caller\'s own items read back by the caller — a query of the caller\'s partition (`Key("pk").eq(f"user#{sub}")`) or an item keyed by the caller and an item id: every attribute there was stored by or for the caller (named sensitive attributes on them are still DG205\'s). The caller\'s own account record (a `get_item` keyed by the user id alone: profiles, users) is still reported: password hashes, MFA secrets and internal flags live there. Lambda functions consuming events (`event["Records"]`, `event["detail"]`): what they return goes back to the platform, not to a client.',
       whyIsThisBad: 'DynamoDB returns every attribute of an item unless told otherwise. Password hashes, tokens, internal flags and other users\' PII stored on the item leave the API the day someone adds them to the table (OWASP API3: excessive data exposure).',
       example: '@app.get("/users/{user_id}")\ndef get_user(user_id: str, user=Depends(get_current_user)):\n    ...\n    return table.get_item(Key={"user_id": user_id})["Item"]',
       useInstead: 'resp = table.get_item(\n    Key={"user_id": user_id},\n    ProjectionExpression="user_id, display_name, #status",\n    ExpressionAttributeNames={"#status": "status"},\n)',
@@ -100,12 +115,13 @@ const rule: RuleModule = {
   check(context) {
     const { facts } = context;
     for (const fnFacts of facts.handlers) {
-      if (fnFacts.handler!.responseNarrowed) continue;
+      // An S3/SQS/stream consumer's return value goes back to the platform, not to a client.
+      if (fnFacts.handler!.responseNarrowed || isEventConsumer(facts, fnFacts)) continue;
       const reported = new Set<number>();
       for (const r of fnFacts.returns) {
         for (const id of r.value.dbWhole?.keys() ?? []) {
           const call = fnFacts.calls.find((c) => c.id === id);
-          if (!call || reported.has(id) || !call.isRead || isProjected(call)) continue;
+          if (!call || reported.has(id) || !call.isRead || isProjected(call) || callersOwnItems(call)) continue;
           reported.add(id);
           const many = call.method !== 'get_item' && call.method !== 'get';
           context.report({

@@ -26,7 +26,7 @@ const rule: RuleModule = {
     owasp: ['API4:2023 Unrestricted Resource Consumption'],
     fixable: false,
     docs: {
-      whatItDoes: 'Flags `scan` calls (boto3 `Table.scan`, `client.scan`, their aioboto3 equivalents, PynamoDB `Model.scan()`) made directly in an HTTP handler (FastAPI, Flask, Chalice, and `(event, context)` Lambda functions that read API Gateway fields: `pathParameters`, `queryStringParameters`, `body`, `headers`, `requestContext`; stream, queue and scheduled consumers are not handlers). A `Limit=`, a `FilterExpression` or a projection does not change the verdict: DynamoDB still reads the table page by page and a filter only drops items after they were read (and billed). Scans in scripts, migrations, scheduled jobs and helper functions are not reported; a scan reached through a helper called from a handler is not followed either.',
+      whatItDoes: 'Flags `scan` calls (boto3 `Table.scan`, `client.scan`, their aioboto3 equivalents, PynamoDB `Model.scan()`) made directly in an HTTP handler (FastAPI, Flask, Chalice, and `(event, context)` Lambda functions that read API Gateway fields: `pathParameters`, `queryStringParameters`, `body`, `headers`, `requestContext`; stream, queue and scheduled consumers are not handlers). A `Limit=`, a `FilterExpression` or a projection does not change the verdict: DynamoDB still reads the table page by page and a filter only drops items after they were read (and billed). Scans in scripts, migrations, scheduled jobs and helper functions are not reported by themselves; a scan reached from a handler through a service, repository or helper (same file or another module of the workspace) is reported on the handler\'s call into that layer, with related information leading call by call to the `scan`.',
       whyIsThisBad: 'A scan walks the whole table. In a handler that means the cost and latency of a request grow with the table, any client can trigger full-table reads at will (a cheap denial-of-wallet), and the read crosses every owner\'s items, so one missing filter away from a data leak. DynamoDB is designed to serve requests with `get_item`/`query` on a key or an index.',
       example: '@app.get("/orders")\ndef list_orders(user=Depends(get_current_user)):\n    resp = orders.scan(\n        FilterExpression=Attr("customer_id").eq(user.id),\n        ProjectionExpression="order_id, total",\n    )\n    return resp["Items"]',
       useInstead: '# A GSI keyed by the owner serves the same request with a Query.\nresp = orders.query(\n    IndexName="by-customer",\n    KeyConditionExpression=Key("customer_id").eq(user.id),\n    ProjectionExpression="order_id, total",\n)',
@@ -39,19 +39,22 @@ const rule: RuleModule = {
     },
   },
   messages: {
+    layered: '{{layer}} runs a `{{callee}}` on every request to handler `{{handler}}`: it reads the whole table (cost and latency grow with the table, and the read crosses every owner\'s items); query a key or an index instead.',
     scan: '`{{callee}}` in handler `{{handler}}` reads the whole table on every request (cost and latency grow with the table, and the read crosses every owner\'s items); query a key or an index instead.',
   },
   check(context) {
     for (const fnFacts of context.facts.handlers) {
       if (!servesRequests(context.facts, fnFacts)) continue;
       for (const call of fnFacts.calls) {
-        // Made inside a layer: reported there, at the DynamoDB call.
-        if (call.via) continue;
         if (!isScan(call)) continue;
         const route = fnFacts.handler!.route;
+        const callee = call.api === 'pynamo' && call.pynamoModel ? `${call.pynamoModel}.scan()` : 'scan';
+        // Made inside a layer (service, repository): whether it runs per request depends on the
+        // caller, so the finding goes on the handler's call into the layer (Layers, RULES.md).
+        const layer = call.via?.[0]?.label;
         context.report({
-          messageId: 'scan',
-          data: { callee: call.api === 'pynamo' && call.pynamoModel ? `${call.pynamoModel}.scan()` : 'scan', handler: fnFacts.fn.name },
+          messageId: layer ? 'layered' : 'scan',
+          data: { callee, handler: fnFacts.fn.name, ...(layer ? { layer } : {}) },
           node: call.methodNode,
           ...(route ? { related: [{ range: rangeOf(route), message: 'Served on this route' }] } : {}),
         });

@@ -14,7 +14,7 @@ const rule: RuleModule = {
     owasp: ['API3:2023 Broken Object Property Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags, in HTTP handlers, (1) a `ProjectionExpression` (also `#name` placeholders resolved through `ExpressionAttributeNames`), `AttributesToGet` or PynamoDB `attributes_to_get` that lists an attribute matching `sensitive-attributes` (default `password*`, `*hash*`, `*secret*`, `*token*`, `api_key`, `ssn`, `card*`, `cvv`, `mfa*`, `private*`; nested path segments count; names that describe a secret rather than hold it, ending in `_id`, `_at`, `_count`, `_enabled`, `_type`, `_last4`, `_expires`, are not) when the projected result reaches the response whole; and (2) a response dict that copies such an attribute out of a DynamoDB result (`{"password_hash": item["password_hash"]}`, also in nested dicts and comprehensions). The finding is on the attribute inside the projection string (on the whole argument when it is not a plain literal) or on the response key. Not reported: projections whose result only feeds a check (a login reading `password_hash` to verify it), attributes removed before returning (`item.pop("password_hash")`, `del item[...]`), FastAPI handlers with `response_model`/an explicit return model. Whole items returned without any projection are DG201\'s.',
+      whatItDoes: 'Flags, in HTTP handlers, (1) a `ProjectionExpression` (also `#name` placeholders resolved through `ExpressionAttributeNames`), `AttributesToGet` or PynamoDB `attributes_to_get` that lists an attribute matching `sensitive-attributes` (default `password*`, `*hash*`, `*secret*`, `*token*`, `api_key`, `ssn`, `card*`, `cvv`, `mfa*`, `private*`; nested path segments count; names that describe a secret rather than hold it, ending in `_id`, `_at`, `_count`, `_enabled`, `_type`, `_last4`, `_expires`, are not) when the projected result reaches the response whole; and (2) a response dict that copies such an attribute out of a DynamoDB result (`{"password_hash": item["password_hash"]}`, also in nested dicts and comprehensions). The finding is on the attribute inside the projection string (on the whole argument when it is not a plain literal) or on the response key. Not reported: projections whose result only feeds a check (a login reading `password_hash` to verify it), attributes removed before returning (`item.pop("password_hash")`, `del item[...]`), FastAPI handlers with `response_model`/an explicit return model. Whole items returned without any projection are DG201\'s, except whole PynamoDB items (`dict(note)`, `note.attribute_values`, `note.to_simple_dict()`) whose model declares a sensitive attribute: that attribute is known to leave, reported on the read (`Note.get`).',
       whyIsThisBad: 'A projection is the list of what a request deliberately returns. Listing a password hash, token or card field there and returning the result hands it to every client (OWASP API3: excessive data exposure); hashes are then cracked offline and tokens replayed.',
       example: 'resp = users.get_item(\n    Key={"user_id": me},\n    ProjectionExpression="user_id, email, password_hash",\n)\nreturn resp["Item"]',
       useInstead: 'resp = users.get_item(\n    Key={"user_id": me},\n    ProjectionExpression="user_id, email",\n)\nreturn resp["Item"]',
@@ -25,6 +25,7 @@ const rule: RuleModule = {
   messages: {
     projection: '`{{attr}}` is projected by `{{method}}` and the result is returned to the client: a sensitive attribute leaves the API.',
     response: 'The response includes `{{attr}}` read from DynamoDB: a sensitive attribute leaves the API.',
+    model: 'Whole `{{model}}` items from `{{method}}` are returned to the client, with the sensitive attribute `{{attr}}` the model declares: it leaves the API.',
   },
   check(context) {
     const { facts } = context;
@@ -49,6 +50,19 @@ const rule: RuleModule = {
               });
             }
           }
+        }
+        // A whole PynamoDB item (`dict(note)`, `note.attribute_values`) carries every attribute its model declares.
+        for (const id of r.value.dbWhole?.keys() ?? []) {
+          const call = fnFacts.calls.find((c) => c.id === id);
+          if (!call?.isRead || call.api !== 'pynamo' || call.kwargs.has('attributes_to_get') || seen.has(`model:${id}`)) continue;
+          const model = facts.module.classes.get(call.pynamoModel ?? '');
+          const attr = model?.fields.find((f) => isSensitive(facts, f) && !minted?.test(f) && !droppedInBody(facts, fnFacts, f));
+          if (!model || !attr) continue;
+          seen.add(`model:${id}`);
+          context.report({
+            messageId: 'model', data: { model: model.name, method: call.method, attr }, node: call.methodNode,
+            related: [{ range: rangeOf(r.node), message: 'The whole item is returned here' }],
+          });
         }
         const entries: Array<{ key: string; keyNode: SyntaxNode; valueNode: SyntaxNode }> = [];
         responseEntries(r.value, entries);

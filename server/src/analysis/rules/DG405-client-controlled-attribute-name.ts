@@ -18,8 +18,26 @@ function candidates(kwargs: Map<string, { node: SyntaxNode; value: Value }>): Hi
   if (ean?.value.dict?.length) {
     for (const e of ean.value.dict) out.push({ kind: 'ExpressionAttributeNames', arg: `ExpressionAttributeNames[${JSON.stringify(e.key)}]`, node: e.valueNode, value: e.value });
   } else if (ean) out.push({ kind: 'ExpressionAttributeNames', arg: 'ExpressionAttributeNames', node: ean.node, value: ean.value });
+  // Legacy conditions keyed by attribute name: `ScanFilter={body["field"]: {...}}`.
+  for (const kind of LEGACY_CONDITIONS) {
+    const kw = kwargs.get(kind);
+    if (!kw?.value.computedKeys) continue;
+    const keys = kw.node.type === 'dictionary' ? kw.node.children.filter((c) => c.type === 'pair').map((p) => field(p, 'key')!).filter((k) => k.type !== 'string') : [];
+    out.push({ kind: 'ExpressionAttributeNames', arg: kind, node: keys.length === 1 ? keys[0]! : kw.node, value: kw.value.computedKeys });
+  }
+  // `Attr(body["field"]).eq(v)`: boto3 escapes the name, but the caller still picks it.
+  for (const kind of ['FilterExpression', 'KeyConditionExpression', 'ConditionExpression']) {
+    for (const term of kwargs.get(kind)?.value.cond ?? []) {
+      if (!term.nameValue) continue;
+      const builder = field(field(term.node, 'function') ?? term.node, 'object');
+      const name = builder?.type === 'call' ? field(builder, 'arguments')?.children.find((c) => c.named) : undefined;
+      out.push({ kind: 'ExpressionAttributeNames', arg: `${kind} ${term.builder}(...)`, node: name ?? term.node, value: term.nameValue });
+    }
+  }
   return out;
 }
+
+const LEGACY_CONDITIONS = ['ScanFilter', 'QueryFilter', 'KeyConditions', 'Expected'];
 
 const rule: RuleModule = {
   meta: {
@@ -31,7 +49,7 @@ const rule: RuleModule = {
     owasp: ['API3:2023 Broken Object Property Level Authorization', 'API1:2023 Broken Object Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags table calls in HTTP handlers whose `ExpressionAttributeNames` values, `ProjectionExpression`, `AttributesToGet`/`attributes_to_get`, `IndexName` or `TableName` come from request input, and `dynamodb.Table(<name>)` built from a request parameter or a request read (judged from the text, as the Table object keeps no taint). Bounded values are not reported: a comprehension filtered through an allow-list, a constant lookup (`INDEXES[sort]`), a FastAPI parameter typed `Literal[...]` or with an `Enum`, and a value checked before use by `if x not in ALLOWED: raise/abort/return` (also `==`/`!=`, subset tests, `any(f not in ALLOWED ...)`, an enclosing `if x in ALLOWED:`, or a call to a `validate_*`/`check_*`/`ensure_*` helper with it). Presence checks do not count. Known gap: the model also treats a format check (`re.fullmatch(r"[a-z_]+", field)`) as validation, although it still lets the caller pick `password_hash`. Anchored on the method name, one finding per argument.',
+      whatItDoes: 'Flags table calls in HTTP handlers whose `ExpressionAttributeNames` values, `ProjectionExpression`, `AttributesToGet`/`attributes_to_get`, `IndexName` or `TableName` come from request input, whose condition names an attribute taken from request input (`Attr(body["field"]).eq(...)` in a `FilterExpression`/`KeyConditionExpression`/`ConditionExpression`, a key of the legacy `ScanFilter`/`QueryFilter`/`KeyConditions`/`Expected` maps), and `dynamodb.Table(<name>)` built from a request parameter or a request read (judged from the text, as the Table object keeps no taint). Bounded values are not reported: a comprehension filtered through an allow-list, a constant lookup (`INDEXES[sort]`), a FastAPI parameter typed `Literal[...]` or with an `Enum`, and a value checked before use by `if x not in ALLOWED: raise/abort/return` (also `==`/`!=`, subset tests, `any(f not in ALLOWED ...)`, an enclosing `if x in ALLOWED:`, or a call to a `validate_*`/`check_*`/`ensure_*` helper with it). Presence checks (`if "field" in body`) do not count. Known gap: the model also treats a format check (`re.fullmatch(r"[a-z_]+", field)`) as validation, although it still lets the caller pick `password_hash`. Anchored on the method name, one finding per argument. Module-level code and class bodies (scripts, notebook cells) hold no request input: nothing is reported there.',
       whyIsThisBad: 'Attribute names, projections and indexes are the request\'s shape; whoever picks them reads what the code never meant to return (`?fields=password_hash`), sorts or filters on private attributes to infer them, queries an index keyed by another owner\'s attribute, or addresses another tenant\'s table. Placeholders (`#name`) stop syntax injection, not this.',
       example: '@app.get("/orders")\ndef list_orders(sort: str, user=Depends(get_current_user)):\n    return orders.query(IndexName=sort, KeyConditionExpression=Key("customer_id").eq(user.id))["Items"]',
       useInstead: 'ALLOWED_INDEXES = {"by-date", "by-total"}\n...\n    if sort not in ALLOWED_INDEXES:\n        raise HTTPException(status_code=400, detail="Invalid index")',

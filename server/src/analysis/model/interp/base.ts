@@ -19,6 +19,13 @@ export abstract class FlowBase {
   readonly raises: ReturnFact[] = [];
   readonly subjectReads: Source[] = [];
   readonly guardCalls: SyntaxNode[] = [];
+  /**
+   * Module mode: table calls of top-level code and class bodies (scripts, notebook cells,
+   * `if __name__ == "__main__":`). Only the expression rules read them: no request reaches there.
+   */
+  readonly moduleCalls: TableCall[] = [];
+  /** Module mode: the top-level statement being run, standing in for the function of its calls. */
+  protected moduleUnit: FunctionInfo | undefined;
   /** Helper mode: pairs of param indexes compared by a guard (-1 = subject). */
   readonly guardPairs: Array<[number, number]> = [];
   protected depth = 0;

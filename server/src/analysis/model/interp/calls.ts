@@ -3,7 +3,7 @@ import type { TableCall } from '../facts';
 import { ERROR_TEXT_CALL, KNOWN_CALLS, METHOD_MODELS, PYNAMO_ACTIONS, VALIDATING_CALL } from '../knowledge/frameworks';
 import {
   CONVERSION_BUILTINS, LOOKUP_METHODS, MODEL_PARSE_METHODS, MUTATING_METHODS, OPAQUE_BUILTINS, PAYLOAD_DUMP_METHODS,
-  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS,
+  PAYLOAD_ITER_METHODS, REFLECTIVE_BUILTINS, SEQUENCE_BUILTINS, SIGNER_RECEIVER, STRING_METHODS, UNSIGN_METHODS, PYNAMO_WHOLE_VIEWS,
 } from '../knowledge/python';
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
@@ -172,7 +172,15 @@ export abstract class CallFlow extends ExpressionFlow {
         case 'response':
           return allArgs;
         case 'condition':
-          return { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+        {
+          const named: Value = { obj: 'conditionBuilder', name: `${known.builder}:${firstStr ?? ''}` };
+          // `Attr(body["field"])`: the caller names the attribute (DG405).
+          const arg = args[0]?.value;
+          if (firstStr === undefined && arg && (arg.request?.length || arg.params?.length)) named.key = derived(arg);
+          return named;
+        }
+        case 'env':
+          return this.envRead(firstStr) ?? derived(allArgs);
         default:
           return EMPTY;
       }
@@ -237,6 +245,8 @@ export abstract class CallFlow extends ExpressionFlow {
     state: State,
   ): Value {
     const methodNode = field(field(node, 'function')!, 'attribute')!;
+    // `note.to_simple_dict()`: a view of the whole PynamoDB item.
+    if (recv.obj === 'pynamoItem' && PYNAMO_WHOLE_VIEWS.has(method)) return { ...derived(recv), ...(recv.dbWhole ? { dbWhole: recv.dbWhole } : {}) };
     const model = recv.obj ? METHOD_MODELS[recv.obj] : undefined;
     if (model) {
       const m = model.methods(method);
@@ -254,7 +264,7 @@ export abstract class CallFlow extends ExpressionFlow {
         const [builder, attr] = (recv.name ?? ':').split(':') as ['Key' | 'Attr', string];
         // `between(low, high)`: either bound may be request input.
         const value = method === 'between' ? join(args[0]?.value ?? EMPTY, args[1]?.value ?? EMPTY) : args[0]?.value ?? EMPTY;
-        return { cond: [{ builder, attr, op: method, value, node }] };
+        return { cond: [{ builder, attr, op: method, value, node, ...(recv.key ? { nameValue: recv.key } : {}) }] };
       }
       case 'pydanticInstance':
         return derived(recv);
@@ -357,13 +367,14 @@ export abstract class CallFlow extends ExpressionFlow {
       usedFields: new Set(),
       isRead,
       isWrite,
-      fn: this.fn!,
+      fn: this.fn ?? this.moduleUnit!,
     };
     if (recv.name && recv.obj !== 'pynamoModel' && recv.obj !== 'pynamoItem') call.tableName = recv.name;
     if (recv.obj === 'pynamoModel' || recv.obj === 'pynamoItem') call.pynamoModel = recv.name ?? '';
     call.keys = extractKeys(call, recv, this.ctx.structure, (t) => this.ctx.keySchema(t));
     call.conditionBindsSubject = conditionBindsSubject(call);
     if (this.mode !== 'module') this.calls.push(call);
+    else if (this.moduleUnit && !this.moduleCalls.some((c) => c.node === node)) this.moduleCalls.push(call);
     if (!isRead) return { dbFrom: [id] };
     const keyedBy = call.keys.reduce<Value>((acc, k) => join(acc, derived(k.value)), EMPTY);
     if (api === 'pynamo') {

@@ -1,5 +1,6 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import { ATTRIBUTE_SOURCES, IMPORTED_NAMES, INDEX_SOURCES } from '../knowledge/frameworks';
+import { PYNAMO_WHOLE_VIEWS } from '../knowledge/python';
 import {
   constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, MAX_DICT_ENTRIES, mergeEntries, type DbLevel, type DictEntry, type Source, type Value,
 } from '../values';
@@ -172,6 +173,7 @@ export abstract class ExpressionFlow extends GuardFlow {
   protected evalDict(node: SyntaxNode, state: State): Value {
     const entries: DictEntry[] = [];
     let rest: Value = EMPTY;
+    let computedKeys: Value = EMPTY;
     let allConst = true;
     for (const c of node.children) {
       if (c.type === 'pair') {
@@ -181,7 +183,10 @@ export abstract class ExpressionFlow extends GuardFlow {
         const vv = this.eval(v, state);
         if (!vv.constant) allConst = false;
         if (kv.str !== undefined) entries.push({ key: kv.str, keyNode: k, valueNode: v, value: vv });
-        else rest = join(rest, join(keyTaint(kv), derivedOrSelf(vv)));
+        else {
+          rest = join(rest, join(keyTaint(kv), derivedOrSelf(vv)));
+          computedKeys = join(computedKeys, derived(kv));
+        }
       } else if (c.type === 'dictionary_splat') {
         const inner = c.children.find((x) => x.named);
         const v = inner ? this.eval(inner, state) : EMPTY;
@@ -193,6 +198,7 @@ export abstract class ExpressionFlow extends GuardFlow {
       }
     }
     const out: Value = { ...(isEmpty(rest) ? {} : spreadCarry(rest)), dict: entries };
+    if (!isEmpty(computedKeys)) out.computedKeys = computedKeys;
     // Narrowing: a dict literal of chosen fields is not a whole item unless an entry is.
     const whole = new Map<number, DbLevel>();
     for (const e of entries) for (const [id, lvl] of e.value.dbWhole ?? []) whole.set(id, lvl);
@@ -266,6 +272,7 @@ export abstract class ExpressionFlow extends GuardFlow {
     }
     switch (base.obj) {
       case 'pynamoItem': {
+        if (PYNAMO_WHOLE_VIEWS.has(attr)) return { ...derived(base), ...(base.dbWhole ? { dbWhole: base.dbWhole } : {}) };
         const out = derived(base);
         for (const id of base.dbFrom ?? []) this.calls.find((c) => c.id === id)?.usedFields.add(attr);
         return out;
@@ -297,7 +304,17 @@ export abstract class ExpressionFlow extends GuardFlow {
     const base = this.eval(baseNode, state);
     const key = subNode ? this.eval(subNode, state) : EMPTY;
     if (baseNode.type === 'identifier' && enumClasses(this.ctx).has(this.t(baseNode))) return { ...derived(key), checked: true };
+    if (baseNode.type !== 'call' && this.qualify(this.t(baseNode)) === 'os.environ') {
+      const env = this.envRead(key.str);
+      if (env) return env;
+    }
     return this.index(base, key.str, node, key);
+  }
+
+  /** `os.environ["ORDERS_TABLE"]`: the name of the table the infrastructure code binds to it. */
+  protected envRead(variable: string | undefined): Value | undefined {
+    const table = variable !== undefined ? this.ctx.envTable?.(variable) : undefined;
+    return table !== undefined ? { str: table, constant: true } : undefined;
   }
 
   /** `base[key]` and `base.get(key)`. */

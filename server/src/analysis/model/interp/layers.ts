@@ -230,12 +230,30 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
     if (v.cond) out.cond = v.cond.map((t): CondTerm => ({ ...t, value: substitute(t.value, argAt, ids, depth + 1) }));
     if (v.attrs) out.attrs = v.attrs.map((a) => ({ name: a.name, value: substitute(a.value, argAt, ids, depth + 1) }));
   }
+  // A dict literal lists its entries' parameters at the top too (evalDict's union); those arrive
+  // through the substituted entries. Joining them again as whole values would drop the dict and
+  // give every entry the taint of one (`{"id": conn_id, "topic": body_field}` keyed by the body).
+  const inEntries = new Set(out.dict ? v.dict!.flatMap((e) => e.value.params ?? []) : []);
+  const dict = out.dict;
   for (const i of v.params ?? []) {
+    if (inEntries.has(i)) continue;
     const a = argAt(i);
     if (!a) continue;
     // A parameter that is the whole value (a table passed in, a key passed down) becomes the argument.
     const bare = Object.keys(out).length === 0;
     out = bare ? a : join(out, a);
+  }
+  if (dict) {
+    // What evalDict lifts from its entries: their taint, and the whole read results they hold.
+    for (const e of dict) {
+      const lifted: Value = {};
+      if (e.value.request) lifted.request = e.value.request;
+      if (e.value.subject) lifted.subject = e.value.subject;
+      if (e.value.dbWhole) lifted.dbWhole = e.value.dbWhole;
+      if (e.value.dbFrom) lifted.dbFrom = e.value.dbFrom;
+      out = join(out, lifted);
+    }
+    out.dict = dict;
   }
   return out;
 }

@@ -19,6 +19,8 @@ export interface ModuleContext {
   isAuthFunction(name: string): boolean;
   keySchema(tableName: string | undefined): string[] | undefined;
   nextCallId(): number;
+  /** The table name infrastructure code binds to environment variable `variable` (infra/engineValues.ts). */
+  envTable?(variable: string): string | undefined;
   /** Infrastructure code names this function as a deployed handler (infra/auth.ts). */
   deployedHandler?(name: string): boolean;
   /** Work counter of the analysis (absent: unbounded, as in throwaway evaluations). */

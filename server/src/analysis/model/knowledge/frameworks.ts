@@ -108,6 +108,7 @@ export const IMPORTED_NAMES: Readonly<Record<string, Read>> = {
  * - `parse`: a parser of its first argument (`json.loads`): keeps the payload;
  * - `response`: a response constructor/serialiser: yields its arguments (a response sink);
  * - `condition`: a `boto3.dynamodb.conditions` builder;
+ * - `env`: reads the environment variable its first argument names (a table the template binds);
  * - `ignore`: nothing known (`Depends(f)` is read from the signature instead).
  */
 export type KnownCall =
@@ -117,6 +118,7 @@ export type KnownCall =
   | { kind: 'parse' }
   | { kind: 'response' }
   | { kind: 'condition'; builder: 'Key' | 'Attr' }
+  | { kind: 'env' }
   | { kind: 'ignore' };
 
 const calls = (names: string[], c: KnownCall): Array<[string, KnownCall]> => names.map((n) => [n, c]);
@@ -140,6 +142,7 @@ export const KNOWN_CALLS: ReadonlyMap<string, KnownCall> = new Map<string, Known
   ...calls(['boto3.dynamodb.conditions.Key'], { kind: 'condition', builder: 'Key' }),
   ...calls(['boto3.dynamodb.conditions.Attr'], { kind: 'condition', builder: 'Attr' }),
   ...calls(['Depends', 'Security', 'fastapi.Depends', 'fastapi.Security'], { kind: 'ignore' }),
+  ...calls(['os.getenv', 'os.environ.get'], { kind: 'env' }),
 ]);
 
 /** Parsers that reject malformed input: their result (and, as a statement, their argument) is format-checked. */

@@ -32,3 +32,6 @@ export const VALIDATOR_PREDICATE = /^(is_valid|valid|validate)\w*$/;
 /** Regex APIs: `re.fullmatch(P, x)` and compiled `P.match(x)`. */
 export const REGEX_MODULE_CALL = /^(re|regex)\.(match|fullmatch|search)$/;
 export const REGEX_METHOD = /^(match|fullmatch|search)$/;
+
+/** Views of a whole PynamoDB item: returning one returns every attribute (`note.attribute_values`, `note.to_simple_dict()`). */
+export const PYNAMO_WHOLE_VIEWS = new Set(['attribute_values', 'to_simple_dict', 'to_dict', 'to_json', 'serialize']);

@@ -37,7 +37,8 @@ function boundsValue(facts: FileFacts, cond: SyntaxNode): boolean {
     const operands = n.children.filter((c) => c.named);
     if (n.type === 'comparison_operator' && operands.length === 2) {
       const ops = n.children.filter((c) => !c.named).map((c) => c.type).join(' ');
-      if (ops === 'in' || ops === 'not in') ok = true;
+      // `"field" in body` only tests presence: the value is still the caller's.
+      if (ops === 'in' || ops === 'not in') ok = operands[0]!.type !== 'string';
       else if (ops === '==' || ops === '!=') ok = !operands.some((o) => /^(""|''|None|0)$/.test(textOf(facts.text, o)));
       else if (['<=', '<', '>=', '>'].includes(ops)) ok = operands.some((o) => isConstCollection(facts, o) && o.type !== 'list' && o.type !== 'tuple');
     } else if (n.type === 'binary_operator' && /^[-&]$/.test(n.children.find((c) => !c.named)?.type ?? '')) {

@@ -1,6 +1,8 @@
 import { infraKeySchema } from '../../infra/keys';
 import type { FileFacts, FunctionFacts, TableCall } from '../../model/facts';
 import { textOf } from '../../model/module';
+import { callersChooseKey } from '../../facts/callers';
+import { contributionOnly } from '../../facts/contribution';
 
 // DG301's contract (its docs page spells it out): which unconditional writes hurt.
 
@@ -41,7 +43,7 @@ const EVENT_FIELD = /\[\s*["'](Records|detail)["']\s*\]/;
 const eventFedModules = new WeakMap<FileFacts, boolean>();
 
 /** API Gateway handlers serve requests; functions fed `event["Records"]`/`event["detail"]` consume events. */
-function isEventConsumer(facts: FileFacts, fnFacts: FunctionFacts): boolean {
+export function isEventConsumer(facts: FileFacts, fnFacts: FunctionFacts): boolean {
   return fnFacts.handler?.framework === 'lambda' && EVENT_FIELD.test(textOf(facts.text, fnFacts.fn.body));
 }
 
@@ -53,12 +55,28 @@ function isEventFedModule(facts: FileFacts): boolean {
 }
 
 function sameTable(facts: FileFacts, a: TableCall, b: TableCall): boolean {
+  // A PynamoDB item (`todo = Todo.get(k)`, then `todo.delete()`) is of its model's table.
+  if (a.pynamoModel || b.pynamoModel) return a.pynamoModel === b.pynamoModel;
   return a.tableName !== undefined ? a.tableName === b.tableName : textOf(facts.text, a.receiver) === textOf(facts.text, b.receiver);
 }
 
 /** Reads or writes of the same table earlier in the function (the item was just read or created). */
 function touchedBefore(facts: FileFacts, fnFacts: FunctionFacts, call: TableCall, methods: RegExp): boolean {
   return fnFacts.calls.some((c) => c !== call && c.node.start < call.node.start && methods.test(c.method) && sameTable(facts, c, call));
+}
+
+/**
+ * `SET n = n + :v`, `SET l = list_append(l, :v)`: an operand read from the existing item (not under
+ * `if_not_exists`) makes DynamoDB refuse the update when the item is missing, so no phantom item.
+ */
+function readsExisting(ue: string): boolean {
+  const set = /\bSET\b([\s\S]*?)(?=\b(?:REMOVE|ADD|DELETE)\b|$)/i.exec(ue)?.[1] ?? '';
+  return set.split(/,(?![^(]*\))/).some((clause) => {
+    const eq = clause.indexOf('=');
+    if (eq < 0) return false;
+    const rhs = clause.slice(eq + 1).replace(/if_not_exists\([^)]*\)/g, '');
+    return /(^|[\s(,+-])#?[A-Za-z_][\w.[\]{}]*/.test(rhs.replace(/\blist_append\b|:\w+/g, ' '));
+  });
 }
 
 /** Which kind of harmful unconditional write `call` is, if any (the contract in the docs below). */
@@ -71,15 +89,25 @@ export function harmfulWrite(facts: FileFacts, fnFacts: FunctionFacts, call: Tab
     // A repository's update method is wrong for every caller: a missing key becomes a phantom item.
     if (!fnFacts.handler && UPDATING_NAME.test(fnFacts.fn.name) && !m.startsWith('delete') && call.keys.length && !call.keys.some((k) => k.value.fresh || k.value.subject?.length)) {
       // Counters and `if_not_exists` are upserts by design; event-fed modules update what an event named.
-      const upsert = /\bADD\b|if_not_exists\(/i.test(call.kwargs.get('UpdateExpression')?.value.str ?? textOf(facts.text, call.node));
+      const kw = call.kwargs.get('UpdateExpression');
+      // Built by `.format`/f-string: its literal template still shows the clauses.
+      const ue = kw?.value.str ?? (kw ? /^[rbuf]*["']([^"']*)["']/i.exec(textOf(facts.text, kw.node))?.[1] ?? '' : '');
+      const upsert = /\bADD\b|if_not_exists\(/i.test(kw?.value.str ?? textOf(facts.text, call.node));
       const eventFed = isEventFedModule(facts);
-      return upsert || eventFed || touchedBefore(facts, fnFacts, call, /^(get_item|get|query)$/) ? undefined : 'layer';
+      if (upsert || eventFed || readsExisting(ue) || touchedBefore(facts, fnFacts, call, /^(get_item|get|query)$/)) return undefined;
+      return callersChooseKey(facts, call) === false ? undefined : 'layer';
     }
-    if (!fnFacts.handler || !requestKeyed(facts, call)) return undefined;
+    // Counting a vote or appending the caller's signed entry reads the existing item: no phantom.
+    if (!fnFacts.handler || !requestKeyed(facts, call) || contributionOnly(facts, call)) return undefined;
     return touchedBefore(facts, fnFacts, call, /^(get_item|get|query|put_item|save|update_item)$/) ? undefined : 'update';
   }
   if (!isPut || freshKey(facts, call) || subjectKeyed(facts, call)) return undefined;
-  if (isCreating(fnFacts)) return fnFacts.handler && !requestKeyed(facts, call) && call.keys.length > 0 ? undefined : 'put';
+  if (isCreating(fnFacts)) {
+    if (fnFacts.handler) return !requestKeyed(facts, call) && call.keys.length > 0 ? undefined : 'put';
+    // A repository's create method: every caller passing a server-chosen key (an S3 object key
+    // from an event, a websocket connection id) makes it an upsert by design.
+    return callersChooseKey(facts, call) === false ? undefined : 'put';
+  }
   return fnFacts.handler && requestKeyed(facts, call) && touchedBefore(facts, fnFacts, call, /^(get_item|get)$/) ? 'overwrite' : undefined;
 }
 
