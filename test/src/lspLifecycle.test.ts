@@ -11,6 +11,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { Notifications, type StatusParams } from '../../server/out/protocol';
 import { delay, fileUri, LspClient } from './helpers/lspClient';
 import { SMOKE_SAMPLE } from './helpers/cliTree';
+import { JWT_AUTH } from './helpers/pySamples';
 
 const SMOKE = SMOKE_SAMPLE;
 
@@ -179,17 +180,7 @@ describe('language server lifecycle and limits (LSP over stdio)', function () {
   });
 
   describe('a half-built workspace index shows no false findings', () => {
-    const AUTH = [
-      'import jwt',
-      'from fastapi import Header, HTTPException',
-      '',
-      'def who_is_calling(authorization: str = Header(...)) -> dict:',
-      '    try:',
-      '        return jwt.decode(authorization.split()[1], "k", algorithms=["HS256"])',
-      '    except Exception:',
-      '        raise HTTPException(status_code=401)',
-      '',
-    ].join('\n');
+    const AUTH = JWT_AUTH;
     const MAIN = [
       'import boto3',
       'from fastapi import Depends, FastAPI',
