@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CodeAction, Command, Diagnostic, Range } from 'vscode-languageserver-protocol';
+import { writeTree } from './cliTree';
 import { LspClient, type ClientOptions } from './lspClient';
 
 /** 0-based lines of the smoke sample's anchors (RULES.md: DG101 on `get_item`, DG102 on the def). */
@@ -51,11 +52,7 @@ export function lspSession(prefix = 'dg-lsp-'): LspSession {
     },
     workspace(name, files) {
       const root = path.join(tmp, name);
-      for (const [rel, text] of Object.entries(files)) {
-        const file = path.join(root, rel);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, text);
-      }
+      writeTree(root, files);
       return root;
     },
     release(client) {
