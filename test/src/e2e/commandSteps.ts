@@ -72,9 +72,15 @@ export const COMMAND_STEPS: Step[] = [
         const { errors, warnings } = await wb.problemCounts();
         return errors + warnings;
       };
-      const problemsBefore = await wb.waitFor('problems counted in the status bar', async () => {
+      // Counted once it is steady: while the workspace index fills in, other files' problems still
+      // arrive, and a count taken early could be lower than the count after the fixes.
+      let previous = -1;
+      const problemsBefore = await wb.waitFor('a steady problem count in the status bar', async () => {
         const n = await total();
-        return n > 0 ? n : undefined;
+        const steady = n > 0 && n === previous;
+        previous = n;
+        if (!steady) await new Promise((resolve) => setTimeout(resolve, 1500));
+        return steady ? n : undefined;
       }, 60000);
       await wb.runCommand('DynamoGuard: Fix all problems');
       await wb.waitDirty(true);
@@ -86,7 +92,7 @@ export const COMMAND_STEPS: Step[] = [
       const problemsAfter = await wb.waitFor('fewer problems after the fixes', async () => {
         const n = await total();
         return n < problemsBefore ? n : undefined;
-      }, 20000);
+      }, 45000);
       log(`  ${LAMBDA} fixed: ${problemsBefore} -> ${problemsAfter} problems in the workspace; the saved file parses`);
       await wb.screenshot('fix-all');
     },
