@@ -10,7 +10,8 @@ import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { Notifications, type StatusParams } from '../../server/out/protocol';
 import { delay, fileUri, LspClient } from './helpers/lspClient';
-import { SMOKE_SAMPLE } from './helpers/cliTree';
+import { SMOKE_SAMPLE, writeTree } from './helpers/cliTree';
+import { JWT_AUTH } from './helpers/pySamples';
 
 const SMOKE = SMOKE_SAMPLE;
 
@@ -179,17 +180,7 @@ describe('language server lifecycle and limits (LSP over stdio)', function () {
   });
 
   describe('a half-built workspace index shows no false findings', () => {
-    const AUTH = [
-      'import jwt',
-      'from fastapi import Header, HTTPException',
-      '',
-      'def who_is_calling(authorization: str = Header(...)) -> dict:',
-      '    try:',
-      '        return jwt.decode(authorization.split()[1], "k", algorithms=["HS256"])',
-      '    except Exception:',
-      '        raise HTTPException(status_code=401)',
-      '',
-    ].join('\n');
+    const AUTH = JWT_AUTH;
     const MAIN = [
       'import boto3',
       'from fastapi import Depends, FastAPI',
@@ -208,10 +199,7 @@ describe('language server lifecycle and limits (LSP over stdio)', function () {
     function project(name: string): string {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), `dg-index-${name}-`));
       const files: Record<string, string> = { 'app/__init__.py': '', 'app/security.py': AUTH, 'app/main.py': MAIN, 'app/util_a.py': 'X = 1\n', 'app/util_b.py': 'Y = 2\n' };
-      for (const [rel, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-        fs.writeFileSync(path.join(root, rel), text);
-      }
+      writeTree(root, files);
       return root;
     }
 

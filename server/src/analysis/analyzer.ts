@@ -2,6 +2,8 @@ import type { Parser } from 'web-tree-sitter';
 import type { DynamoGuardSettings } from '../protocol';
 import { DEFAULT_SETTINGS, isRuleEnabled, severityFor } from './config/config';
 import { infraReady } from './infra/languages';
+import { EditBuilder } from './fixes/edits';
+import { layoutFix } from './fixes/layout';
 import { computeFacts, computeFactsSteps, drain, type BudgetLimits } from './model/engine';
 import type { FileFacts, TableCall } from './model/facts';
 import type { WorkspaceIndex } from './model/workspace';
@@ -12,7 +14,7 @@ import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
 import { isSuppressed, parseSuppressions } from './suppressions';
-import type { AnalysisResult, Finding, Range, RelatedLocation, TextEdit } from './types';
+import type { AnalysisResult, Finding, Fix, Range, RelatedLocation, TextEdit } from './types';
 
 export const REPOSITORY_URL = 'https://github.com/dynamo-guard/dynamo-guard';
 
@@ -96,6 +98,8 @@ export class Analyzer {
     const seen = new Set<string>();
     let dropped = 0;
     const layers = layerAnchors(facts);
+    // Rules write fixes as plain text; lines that come out too long are laid out as Black would.
+    const layout = (fixes: Fix[]) => fixes.map((f) => layoutFix(facts.text, f, new EditBuilder(facts).indentUnit()));
     for (const rule of RULES) {
       const code = rule.meta.code;
       if (!isRuleEnabled(code, settings)) continue;
@@ -133,7 +137,7 @@ export class Analyzer {
             message,
             range,
             related: layer ? [...(r.related ?? []), ...viaRelated(layer, options.path)] : r.related ?? [],
-          }, crossFile ? [] : r.fixes));
+          }, crossFile ? [] : r.fixes, layout));
         },
       });
     }
@@ -251,13 +255,13 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
 }
 
 /** Attach `fixes` as a property computed on first read (then cached as a plain value). */
-function withLazyFixes(f: Omit<Finding, 'fixes'>, fixes: Report['fixes']): Finding {
-  if (typeof fixes !== 'function') return { ...f, fixes: fixes ?? [] };
+function withLazyFixes(f: Omit<Finding, 'fixes'>, fixes: Report['fixes'], post: (fixes: Fix[]) => Fix[]): Finding {
+  if (typeof fixes !== 'function') return { ...f, fixes: post(fixes ?? []) };
   let cached: Finding['fixes'] | undefined;
   return Object.defineProperty(f, 'fixes', {
     enumerable: true,
     configurable: true,
-    get: () => (cached ??= fixes()),
+    get: () => (cached ??= post(fixes())),
   }) as Finding;
 }
 

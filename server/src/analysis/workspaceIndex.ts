@@ -108,24 +108,22 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   }
 
   fullFactsAt(file: string): FileFacts | undefined {
-    const key = path.resolve(file);
-    if (this.full.has(key)) return this.full.get(key) ?? undefined;
-    if (!this.loader) return undefined;
-    if (this.full.size >= MAX_FULL) this.full.clear();
-    this.full.set(key, null);
-    const facts = this.loader(key, true);
-    if (facts) this.full.set(key, facts);
-    return facts;
+    return this.load(this.full, MAX_FULL, file, true);
   }
 
   factsAt(file: string): FileFacts | undefined {
+    return this.load(this.loaded, MAX_LOADED, file, false);
+  }
+
+  /** Through `cache`, bounded to `max` entries; null marks a file being loaded, so a cycle ends. */
+  private load(cache: Map<string, FileFacts | null>, max: number, file: string, full: boolean): FileFacts | undefined {
     const key = path.resolve(file);
-    if (this.loaded.has(key)) return this.loaded.get(key) ?? undefined;
+    if (cache.has(key)) return cache.get(key) ?? undefined;
     if (!this.loader) return undefined;
-    if (this.loaded.size >= MAX_LOADED) this.loaded.clear();
-    this.loaded.set(key, null);
-    const facts = this.loader(key);
-    if (facts) this.loaded.set(key, facts);
+    if (cache.size >= max) cache.clear();
+    cache.set(key, null);
+    const facts = this.loader(key, full);
+    if (facts) cache.set(key, facts);
     return facts;
   }
 

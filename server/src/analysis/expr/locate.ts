@@ -1,5 +1,5 @@
 import type { FileFacts } from '../model/facts';
-import { lineStarts } from '../parse/document';
+import { lineOfOffset, lineStarts } from '../parse/lines';
 import { rangeOf } from '../parse/syntax';
 import type { Position, Range } from '../types';
 import type { Issue } from './check';
@@ -17,14 +17,8 @@ export function positionAt(facts: FileFacts, offset: number): Position {
     starts = lineStarts(facts.text);
     startsCache.set(facts, starts);
   }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo]! };
+  const line = lineOfOffset(starts, offset);
+  return { line, character: offset - starts[line]! };
 }
 
 export function offsetRange(facts: FileFacts, start: number, end: number): Range {

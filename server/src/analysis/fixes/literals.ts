@@ -1,5 +1,5 @@
 import type { FileFacts } from '../model/facts';
-import { lineStarts } from '../parse/document';
+import { lineOfOffset, lineStarts } from '../parse/lines';
 import type { SyntaxNode } from '../parse/syntax';
 import type { Range, TextEdit } from '../types';
 
@@ -41,14 +41,8 @@ export function offsetRange(facts: FileFacts, start: number, end: number): Range
     startsCache.set(facts, starts);
   }
   const pos = (offset: number) => {
-    let lo = 0;
-    let hi = starts!.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts![mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts![lo]! };
+    const line = lineOfOffset(starts!, offset);
+    return { line, character: offset - starts![line]! };
   };
   return { start: pos(start), end: pos(end) };
 }

@@ -2,6 +2,8 @@
 // format it was read from (SAM/CloudFormation, serverless.yml, Terraform, CDK Python). Plain data:
 // readers fill it, the analyzer, the rules and `dynamo-guard iam` only read it. Nothing is executed.
 
+import { lineOfOffset, lineStarts } from '../parse/lines';
+
 export type InfraFormat = 'cloudformation' | 'serverless' | 'terraform' | 'cdk';
 
 /** A place in an infrastructure file; 0-based lines, UTF-16 columns (like `Range`). */
@@ -123,20 +125,14 @@ export const LIMITS = {
 
 /** Offsets to 0-based line/column, for readers whose parser reports offsets. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.starts = lineStarts(text);
   }
 
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, column: offset - this.starts[lo]! };
+    const line = lineOfOffset(this.starts, offset);
+    return { line, column: offset - this.starts[line]! };
   }
 
   loc(file: string, start: number, end: number): InfraLoc {

@@ -1,6 +1,7 @@
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import type { Range } from '../types';
 import { maskLongCommentRuns } from './commentRuns';
+import { lineOfOffset, lineStarts } from './lines';
 import { mirror, shift, type SyntaxNode } from './syntax';
 
 /** One top-level statement: the unit of caching and re-analysis. */
@@ -15,11 +16,6 @@ export interface ContentChange {
   text: string;
 }
 
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
 
 /**
  * Python (and LSP) end a line at a lone CR too; tree-sitter does not, so a classic-Mac file would
@@ -78,14 +74,7 @@ export class PyDocument {
 
   /** 0-based line of a UTF-16 offset (binary search over line starts). */
   rowAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineOfOffset(this.starts, offset);
   }
 
   lineText(line: number): string {

@@ -1,5 +1,6 @@
 import type { Language, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from '../types';
+import { lineOfOffset } from './lines';
 
 /**
  * A plain-JS mirror of a tree-sitter subtree. Every property read on a web-tree-sitter node crosses
@@ -28,7 +29,7 @@ const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '
 
 /**
  * Copy the node under `cursor` (and its subtree) into SyntaxNodes. `starts` is the text's line
- * table (document.ts lineStarts): rows and columns are derived from the two offsets in JS rather
+ * table (lines.ts lineStarts): rows and columns are derived from the two offsets in JS rather
  * than read as points, and type, named-ness and field come from ids looked up in tables, so a node
  * costs four wasm crossings instead of ten (the mirror was a third of a scan).
  */
@@ -103,24 +104,12 @@ function tablesOf(lang: Language): LanguageTables {
   return t;
 }
 
-/** Row of `offset`: binary search over the line table. */
-function rowOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 function makeNode(cursor: TreeCursor, lang: LanguageTables, starts: readonly number[], parent: SyntaxNode | null, exact: boolean, typeId = cursor.nodeTypeId): SyntaxNode {
   const type = lang.type(typeId);
   const start = cursor.startIndex;
   const end = cursor.endIndex;
-  const startRow = rowOf(starts, start);
-  const endRow = end === start ? startRow : rowOf(starts, end);
+  const startRow = lineOfOffset(starts, start);
+  const endRow = end === start ? startRow : lineOfOffset(starts, end);
   return {
     type,
     named: lang.named(typeId, cursor),

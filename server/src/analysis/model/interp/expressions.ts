@@ -67,8 +67,12 @@ export abstract class ExpressionFlow extends GuardFlow {
         return this.lookup(this.t(node), state, node);
       case 'string':
         return this.evalString(node, state);
-      case 'concatenated_string':
-        return joinAll(node.children.filter((c) => c.type === 'string').map((c) => this.eval(c, state)));
+      case 'concatenated_string': {
+        const parts = node.children.filter((c) => c.type === 'string').map((c) => this.eval(c, state));
+        // `"a = :a " "AND b = :b"` is one string to Python (and to a fix that split a long one).
+        if (parts.every((p) => p.str !== undefined)) return constant(parts.map((p) => p.str).join(''));
+        return joinAll(parts);
+      }
       case 'integer':
       case 'float':
       case 'true':
