@@ -16,7 +16,7 @@ const schemaFile = path.join(repo, 'node_modules', '@microsoft', 'jest-sarif', '
 function sarifOf(args: string[], cwd: string): unknown {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [bin, 'scan', ...args, '--format', 'sarif', '--no-progress'], { cwd, encoding: 'utf8' });
+    out = execFileSync(process.execPath, [bin, 'scan', ...args, '--format', 'sarif', '--no-progress'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   } catch (e) {
     out = (e as { stdout: string }).stdout;
   }

@@ -309,11 +309,14 @@ export class FlowAnalyzer extends LayerFlow {
     const thenState = forkState(state);
     if (cond) this.narrow(cond, true, thenState);
     for (const p of match) this.applyGuard(p, thenState, false);
+    if (cond) this.selectByRequest(cond, true, thenState);
     this.execBlock(consequence, thenState);
 
     const elseState = forkState(state);
     if (cond) this.narrow(cond, false, elseState);
     if (thenDenies) for (const p of mismatch) this.applyGuard(p, elseState, true);
+    // `if item["id"] != body["id"]: continue`: what follows runs only for the selected item.
+    if (cond && thenState.terminated) this.selectByRequest(cond, false, elseState);
     const first = alternatives[0];
     let elseDenies = false;
     if (first?.type === 'else_clause') {

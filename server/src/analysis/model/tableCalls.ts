@@ -2,7 +2,7 @@ import type { SyntaxNode } from '../parse/syntax';
 import type { KeyPart, TableCall } from './facts';
 import type { ModuleStructure } from './module';
 import { parseUpdate } from '../expr/parser';
-import { dictGet, EMPTY, join, unwrapTyped, type CondTerm, type Value } from './values';
+import { dictGet, EMPTY, join, unwrapTyped, type CondTerm, type Source, type Value } from './values';
 
 // Which values a table call uses as its key, per API shape. RULES.md: `Key=`, the key attributes
 // of `Item=` in a put, a key condition's value, a PartiQL parameter, a PynamoDB hash/range key.
@@ -256,5 +256,24 @@ export function writtenAttributes(call: TableCall): WrittenAttribute[] {
       }
     }
   }
+  return out;
+}
+
+/**
+ * Request values a read's `FilterExpression` matches attributes with (`Attr("id").eq(body["id"])`,
+ * `id = :id` with `:id` from the body): the request picks the items returned. None when the filter
+ * also binds an attribute to the subject (the caller's own items only).
+ */
+export function filterSelection(call: TableCall): Source[] {
+  const arg = call.kwargs.get('FilterExpression') ?? call.kwargs.get('filter_condition');
+  const through = (v: Value): Source[] => (v.request ?? []).map((s) => ({ ...s, label: `${s.label} (through the items its filter selects)` }));
+  if (!arg || subjectTerms(call, 'FilterExpression').length) return [];
+  if (arg.value.cond?.length) return arg.value.cond.filter((c) => c.op === 'eq').flatMap((c) => through(c.value));
+  const expr = arg.value.str;
+  const eav = call.kwargs.get('ExpressionAttributeValues')?.value;
+  if (expr === undefined || !eav) return [];
+  const out: Source[] = [];
+  const re = /#?[A-Za-z_][\w.]*\s*=\s*(:[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)\s*=\s*#?[A-Za-z_][\w.]*/g;
+  for (let m = re.exec(expr); m; m = re.exec(expr)) out.push(...through(unwrapTyped(dictGet(eav, m[1] ?? m[2]!)?.value ?? EMPTY)));
   return out;
 }

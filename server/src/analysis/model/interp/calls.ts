@@ -7,8 +7,8 @@ import {
 } from '../knowledge/python';
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
-import { conditionBindsSubject, extractKeys } from '../tableCalls';
-import { constant, derived, EMPTY, join, joinAll, mergeEntries, type DbLevel, type Value } from '../values';
+import { conditionBindsSubject, extractKeys, filterSelection } from '../tableCalls';
+import { constant, derived, EMPTY, join, joinAll, mergeEntries, MAX_SET, type DbLevel, type Value } from '../values';
 import { enumClasses } from './declarations';
 import { ExpressionFlow } from './expressions';
 import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwargs, type State } from './state';
@@ -384,6 +384,8 @@ export abstract class CallFlow extends ExpressionFlow {
       if (recv.module) item.module = recv.module;
       return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item, keyedBy };
     }
-    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy };
+    // A scan filtered on request values returns the items the request picked (issue 7).
+    const picked = method === 'scan' ? filterSelection(call) : [];
+    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy, ...(picked.length ? { request: picked.slice(0, MAX_SET) } : {}) };
   }
 }

@@ -3,10 +3,12 @@ import { DENY_EXCEPTIONS, DENY_STATUS } from '../names';
 import { REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
 import { VALIDATING_CALL } from '../knowledge/frameworks';
 import type { FunctionSummary } from '../facts';
-import type { Value } from '../values';
+import { join, type Value } from '../values';
 import { FlowBase } from './base';
 import { enumClasses } from './declarations';
 import { MAX_DEPTH, type Pair, type State } from './state';
+
+const COLLECTION_READS = new Set(['scan', 'query', 'execute_statement']);
 
 /**
  * Conditions: ownership guards (a request value compared with the subject, denying on mismatch),
@@ -198,6 +200,65 @@ export abstract class GuardFlow extends FlowBase {
         }
       }
     }
+  }
+
+  /**
+   * Items of a read that the request picks out (`for item in scan: if item["id"] == body["id"]:`):
+   * on the path where `cond` is `truth`, the item is the one the caller asked for, so its
+   * attributes (a key used next) are as request-chosen as the value it was matched with. An item
+   * also matched with the subject in the same condition is the caller's own and stays as it is.
+   */
+  protected selectByRequest(cond: SyntaxNode, truth: boolean, state: State): void {
+    const proven: Array<{ name: string; item: Value; other: Value }> = [];
+    const walk = (n: SyntaxNode, t: boolean, depth: number): void => {
+      if (depth > 16) return;
+      if (n.type === 'parenthesized_expression') {
+        const inner = n.children.find((c) => c.named);
+        if (inner) walk(inner, t, depth + 1);
+      } else if (n.type === 'not_operator') {
+        const arg = field(n, 'argument');
+        if (arg) walk(arg, !t, depth + 1);
+      } else if (n.type === 'boolean_operator') {
+        // `a and b` true (or `a or b` false) proves both sides.
+        if ((n.children.find((c) => !c.named)?.type === 'and') !== t) return;
+        for (const side of [field(n, 'left'), field(n, 'right')]) if (side) walk(side, t, depth + 1);
+      } else if (n.type === 'comparison_operator') {
+        const operands = n.children.filter((c) => c.named);
+        const op = n.children.filter((c) => !c.named).map((c) => c.type).join(' ');
+        if (operands.length !== 2) return;
+        const equal = op === '==' || op === 'is' || (op === 'in' && t) ? t : op === '!=' || op === 'is not' ? !t : undefined;
+        if (!equal) return;
+        const [l, r] = operands as [SyntaxNode, SyntaxNode];
+        for (const [a, b] of [[l, r], [r, l]] as const) {
+          if (op === 'in' && a !== l) continue;
+          const name = this.itemVariable(a);
+          const item = name ? state.env.get(name) : undefined;
+          if (name && item?.dbFrom?.length) proven.push({ name, item, other: this.eval(b, state) });
+        }
+      }
+    };
+    walk(cond, truth, 0);
+    for (const { name, item, other } of proven) {
+      if (!other.request?.length || other.subject?.length || item.subject?.length || item.keyedBy?.subject?.length) continue;
+      // Only a collection read is narrowed by a match; a `get_item` result already is the one item.
+      if (!item.dbFrom!.every((id) => COLLECTION_READS.has(this.calls.find((c) => c.id === id)?.method ?? ''))) continue;
+      if (proven.some((p) => p.name === name && p.other.subject?.length)) continue;
+      const current = state.env.get(name) ?? item;
+      state.env.set(name, join(current, { request: other.request.map((s) => ({ ...s, label: `${s.label} (through the item it selects)` })) }));
+    }
+  }
+
+  /** The variable an item attribute is read from: `item` in `item["id"]`, `item.id`, `item.get("id")`. */
+  private itemVariable(n: SyntaxNode): string | undefined {
+    let cur: SyntaxNode | undefined = n;
+    for (let i = 0; cur && i < 4; i++) {
+      if (cur.type === 'identifier') return i > 0 ? this.t(cur) : undefined;
+      if (cur.type === 'subscript') cur = field(cur, 'value');
+      else if (cur.type === 'attribute') cur = field(cur, 'object');
+      else if (cur.type === 'call' && field(cur, 'function')?.type === 'attribute') cur = field(field(cur, 'function')!, 'object');
+      else return undefined;
+    }
+    return undefined;
   }
 
   /** Record the effect of a guard comparing `pair` (verified on the continuing path). */
