@@ -2,6 +2,7 @@ import * as path from 'path';
 import { authFunctionShape } from './fixes/subject';
 import { computeFacts } from './model/engine';
 import type { FileFacts } from './model/facts';
+import { errorClassesOf, nonLiteralRaises } from './facts/errors';
 import { ownedEvidenceIn } from './facts/ownership';
 import { emptySummary, type ModuleSummary, type OwnedEvidence, type WorkspaceIndex } from './model/workspace';
 import type { PyDocument } from './parse/document';
@@ -12,7 +13,9 @@ import type { DynamoGuardSettings } from '../protocol';
 // language server fills it from the workspace scan and keeps it current as files change.
 
 // Files that cannot export anything the model cares about are summarised without parsing.
-const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(/;
+// `botocore`/`ClientError` and `raise X(str(e))`: modules that may wrap a driver's error text in
+// an application exception (DG204's curated errors are judged across the workspace).
+const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|botocore|ClientError|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(|raise [\w.]+\(\s*(str\(|repr\(|f["'])/;
 
 function fileExists(file: string): boolean {
   try {
@@ -55,6 +58,10 @@ export function summarizeModule(facts: FileFacts): ModuleSummary {
   // For cross-module facts (ownership evidence, callers of a layer), asked lazily.
   s.importedModules = [...new Set([...facts.module.imports.values()].map((i) => i.qualified))].slice(0, MAX_LISTED);
   s.tableNames = literalTableNames(facts).slice(0, MAX_LISTED);
+  const errorClasses = errorClassesOf(facts.text, facts.module);
+  if (Object.keys(errorClasses).length) s.errorClasses = errorClasses;
+  const raised = nonLiteralRaises(facts.text, facts.module);
+  if (raised.length) s.errorsRaisedWithText = raised;
   return s;
 }
 
@@ -153,6 +160,10 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
 
   get size(): number {
     return this.modules.size;
+  }
+
+  summaries(): Iterable<ModuleSummary> {
+    return this.modules.values();
   }
 
   private changed(): void {
