@@ -14,7 +14,8 @@ import type { RuleModule } from './rule';
 /** Request sources of the key that no guard verified, when the key is not bound to the subject. */
 export function unscopedSources(call: TableCall): { part: KeyPart; sources: Source[] } | undefined {
   if (call.conditionBindsSubject || call.postChecked) return undefined;
-  const parts = call.keys;
+  // Transaction puts that only create (attribute_not_exists) are like the put_item case below.
+  const parts = call.keys.filter((p) => !p.createOnly);
   if (!parts.length) return undefined;
   // A subject-derived key attribute scopes the item to the caller (composite keys included).
   if (parts.some((p) => p.value.subject?.length)) return undefined;
