@@ -3,7 +3,7 @@ import { DENY_EXCEPTIONS, DENY_STATUS } from '../names';
 import { LOOKUP_METHODS, REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
 import { INDEX_SOURCES, VALIDATING_CALL } from '../knowledge/frameworks';
 import { AUTHENTICATED, type FunctionSummary } from '../facts';
-import { join, type Value } from '../values';
+import { EMPTY, join, type Value } from '../values';
 import { FlowBase } from './base';
 import { enumClasses } from './declarations';
 import { MAX_DEPTH, type Pair, type State } from './state';
@@ -296,7 +296,11 @@ export abstract class GuardFlow extends FlowBase {
       if (!item.dbFrom!.every((id) => COLLECTION_READS.has(this.calls.find((c) => c.id === id)?.method ?? ''))) continue;
       if (proven.some((p) => p.name === name && p.other.subject?.length)) continue;
       const current = state.env.get(name) ?? item;
-      state.env.set(name, join(current, { request: other.request.map((s) => ({ ...s, label: `${s.label} (through the item it selects)` })) }));
+      const chosen: Value = { request: other.request.map((s) => ({ ...s, label: `${s.label} (through the item it selects)` })) };
+      const selected = join(current, chosen);
+      // A PynamoDB item writes itself with its own key (`item.delete()`): that key is chosen too.
+      if (current.obj === 'pynamoItem') state.env.set(name, { ...current, ...selected, key: join(current.key ?? EMPTY, chosen) });
+      else state.env.set(name, selected);
     }
   }
 
