@@ -7,6 +7,8 @@ export interface Source {
   /** Human wording for messages: "path parameter `user_id`". */
   label: string;
   node: SyntaxNode;
+  /** A subject that authenticates only the code it dominates or guards (knowledge `SubjectScope`). */
+  scope?: 'path' | 'checked';
 }
 
 /** Objects the model recognises by their construction. */

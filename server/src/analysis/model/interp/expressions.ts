@@ -266,6 +266,9 @@ export abstract class ExpressionFlow extends GuardFlow {
       const dotted = this.t(node);
       const bound = state.env.get(dotted) ?? this.ctx.globals.get(dotted);
       if (bound) return bound;
+      // `flask_login.current_user` after `import flask_login`, like `from flask_login import current_user`.
+      const known = state.env.has(this.t(objNode)) ? undefined : IMPORTED_NAMES[this.qualify(dotted)];
+      if (known) return this.read(known, node, {});
     }
     const base = this.eval(objNode, state);
     if (base.obj === 'instance') {
@@ -332,7 +335,7 @@ export abstract class ExpressionFlow extends GuardFlow {
   protected index(base: Value, key: string | undefined, node: SyntaxNode, keyValue: Value = EMPTY): Value {
     const model = base.obj ? INDEX_SOURCES[base.obj] : undefined;
     if (model) {
-      const r = (key !== undefined && Object.hasOwn(model.keys, key) ? model.keys[key] : undefined) ?? model.any;
+      const r = (node.type === 'call' ? model.lookup : undefined) ?? (key !== undefined && Object.hasOwn(model.keys, key) ? model.keys[key] : undefined) ?? model.any;
       return r ? this.read(r, node, { key: key ?? '', keyRepr: key ? JSON.stringify(key) : '...' }) : EMPTY;
     }
     if (base.dbWhole) {
