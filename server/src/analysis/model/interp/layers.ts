@@ -253,7 +253,8 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
       if (e.value.dbFrom) lifted.dbFrom = e.value.dbFrom;
       out = join(out, lifted);
     }
-    out.dict = dict;
+    // A copy: `join` may hand back one of its sides (an argument's value, or the frozen EMPTY).
+    out = { ...out, dict };
   }
   return out;
 }
