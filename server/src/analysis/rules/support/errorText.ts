@@ -50,12 +50,31 @@ function literalArgs(text: string, call: SyntaxNode): boolean {
   });
 }
 
+/** Per top-level statement: an edit re-mirrors only the statements it touched, so the others are not walked again. */
+const raisedMemo = new WeakMap<SyntaxNode, string[]>();
+
+/** Names of the exceptions raised in `unit` with a message that is not a literal. */
+function raisedWithText(text: string, unit: SyntaxNode): string[] {
+  let out = raisedMemo.get(unit);
+  if (out) return out;
+  const names: string[] = [];
+  visit(unit, (n) => {
+    if (n.type !== 'raise_statement') return true;
+    const raised = n.children.find((c) => c.named);
+    if (raised?.type !== 'call') return false;
+    if (!literalArgs(text, raised)) names.push(textOf(text, field(raised, 'function')!));
+    return false;
+  });
+  raisedMemo.set(unit, (out = names));
+  return out;
+}
+
 /**
  * Application exceptions whose messages are curated: classes of this module (with their
  * subclasses here) that the module only ever raises with literal messages
  * (`raise OrderNotFound("Order not found")`), plus HTTP exceptions.
  */
-function curated(text: string, structure: ModuleStructure): Set<string> {
+export function curated(text: string, structure: ModuleStructure): Set<string> {
   let out = curatedMemo.get(structure);
   if (out) return out;
   out = new Set<string>();
@@ -65,14 +84,7 @@ function curated(text: string, structure: ModuleStructure): Set<string> {
   const ancestors = (name: string): string[] => [name, ...(parent.get(name) ?? []).filter((b) => parent.has(b)).flatMap((b) => (b === name ? [] : ancestors(b)))].slice(0, 8);
   const tainted = new Set<string>();
   for (const unit of structure.units) {
-    visit(unit.node, (n) => {
-      if (n.type !== 'raise_statement') return true;
-      const raised = n.children.find((c) => c.named);
-      if (raised?.type !== 'call') return false;
-      const name = textOf(text, field(raised, 'function')!);
-      if (parent.has(name) && !literalArgs(text, raised)) for (const a of ancestors(name)) tainted.add(a);
-      return false;
-    });
+    for (const name of raisedWithText(text, unit.node)) if (parent.has(name)) for (const a of ancestors(name)) tainted.add(a);
   }
   for (const name of parent.keys()) if (isError(name) && !tainted.has(name)) out.add(name);
   curatedMemo.set(structure, out);
