@@ -57,6 +57,9 @@ interface Entry {
   reads: Map<string, string>;
 }
 
+/** Marks a kept report that had fixes (made again on request from the current file). */
+const HAS_FIXES: Fix[] = [];
+
 const perFunction = new WeakMap<FunctionFacts, Map<string, Entry>>();
 
 /** The file's facts as a rule sees them when checking one function (or, with none, module-level code only). */
@@ -146,7 +149,9 @@ export function runRule(rule: RuleModule, facts: FileFacts, settings: DynamoGuar
       continue;
     }
     if (!entries) perFunction.set(fn, (entries = new Map()));
-    entries.set(code, { env, col: fn.fn.outer.startCol, kept: got.map((r) => ({ report: r, row })), reads: reads.names });
+    // Without the rule's own fix closures: they hold the whole facts of this run alive.
+    const kept = got.map((r) => ({ report: r.fixes === undefined ? r : { ...r, fixes: HAS_FIXES }, row }));
+    entries.set(code, { env, col: fn.fn.outer.startCol, kept, reads: reads.names });
   }
 }
 
