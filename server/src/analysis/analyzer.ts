@@ -10,11 +10,14 @@ import type { WorkspaceIndex } from './model/workspace';
 import { PyDocument, type ContentChange } from './parse/document';
 import { createParser } from './parse/parser';
 import { ruleDocsDirectory } from './platform';
+import { runRule } from './ruleRuns';
 import { RULES } from './rules';
 import { formatMessage, type Report } from './rules/rule';
 import { checkText } from './source';
 import { isSuppressed, parseSuppressions } from './suppressions';
 import type { AnalysisResult, Finding, Fix, Range, RelatedLocation, TextEdit } from './types';
+
+const analysedBefore = new WeakSet<PyDocument>();
 
 export const REPOSITORY_URL = 'https://github.com/dynamo-guard/dynamo-guard';
 
@@ -91,6 +94,9 @@ export class Analyzer {
     if (suppressions.file) return { findings: [], lines };
     this.attachLoader(options.workspace, settings);
     const facts = yield* computeFactsSteps(doc, settings, options.workspace, options.path, false, options.budget);
+    // A document analysed again (the editor's) keeps rule findings per function for the next run.
+    const incremental = analysedBefore.has(doc);
+    analysedBefore.add(doc);
     const findings: Finding[] = [];
     // Caps so that generated or hostile code (50,000 implicitly concatenated strings on one line)
     // yields a readable report and bounded work; `truncated` says how much was left out.
@@ -105,41 +111,39 @@ export class Analyzer {
       if (!isRuleEnabled(code, settings)) continue;
       const override = severityFor(code, settings);
       const severity = override && override !== 'off' ? override : rule.meta.defaultSeverity;
-      rule.check({
-        facts,
-        settings,
-        report(r: Report) {
-          const range = 'type' in r.node ? nodeRange(r.node) : r.node;
-          if (isSuppressed(suppressions, range.start.line, code)) return;
-          const template = rule.messages[r.messageId];
-          if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
-          const message = formatMessage(template, r.data);
-          // One call into a layer may reach the same defect along two paths: one squiggle, not two.
-          const key = `${code}:${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${message}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          const onLine = perLine.get(range.start.line) ?? 0;
-          if (onLine >= MAX_FINDINGS_PER_LINE) {
-            dropped++;
-            return;
-          }
-          perLine.set(range.start.line, onLine + 1);
-          // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
-          const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
-          const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
-          // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
-          // file's offsets: only same-file layers keep them.
-          const crossFile = !!layer?.via?.some((h) => h.path);
-          findings.push(withLazyFixes({
-            rule: code,
-            name: rule.meta.name,
-            severity,
-            message,
-            range,
-            related: layer ? [...(r.related ?? []), ...viaRelated(layer, options.path)] : r.related ?? [],
-          }, crossFile ? [] : r.fixes, layout));
-        },
-      });
+      runRule(rule, facts, settings, (r: Report) => {
+        const range = 'type' in r.node ? nodeRange(r.node) : r.node;
+        if (isSuppressed(suppressions, range.start.line, code)) return;
+        const template = rule.messages[r.messageId];
+        if (template === undefined) throw new Error(`${code}: unknown messageId ${r.messageId}`);
+        const message = formatMessage(template, r.data);
+        // One call into a layer may reach the same defect along two paths: one squiggle, not two.
+        const key = `${code}:${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const onLine = perLine.get(range.start.line) ?? 0;
+        if (onLine >= MAX_FINDINGS_PER_LINE) {
+          dropped++;
+          return;
+        }
+        perLine.set(range.start.line, onLine + 1);
+        // Several DynamoDB calls may sit behind one call into a layer: the one the message names.
+        const candidates = 'type' in r.node ? layers.get(r.node) : undefined;
+        const layer = candidates?.find((c) => message.includes(`\`${c.method}\``)) ?? candidates?.[0];
+        // Fixes of a finding whose DynamoDB call is in another file would edit this file at that
+        // file's offsets: only same-file layers keep them.
+        const crossFile = !!layer?.via?.some((h) => h.path);
+        findings.push(withLazyFixes({
+          rule: code,
+          name: rule.meta.name,
+          severity,
+          message,
+          range,
+          related: layer ? [...(r.related ?? []), ...viaRelated(layer, options.path)] : r.related ?? [],
+        }, crossFile ? [] : r.fixes, layout));
+      }, incremental);
+      // A time-sliced caller may answer requests, or drop a run made stale, between rules too.
+      yield;
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
     // The file cap keeps the first findings in source order, whatever rule found them.

@@ -44,5 +44,16 @@ const FROM_AUTHORIZER = /\[\s*["']authorizer["']\s*\]/;
 export function callerScopedCredentials(facts: FileFacts, call: TableCall): boolean {
   const file = call.via?.[call.via.length - 1]?.path;
   const text = file ? facts.workspace?.factsAt?.(file)?.text : facts.text;
-  return !!text && SCOPED_TOKEN.test(text) && FROM_AUTHORIZER.test(text);
+  return !!text && scopedTokenIn(text);
+}
+
+// Asked once per table call of every handler, of the same text: remember the last answer.
+let lastText: string | undefined;
+let lastScoped = false;
+function scopedTokenIn(text: string): boolean {
+  if (text !== lastText) {
+    lastScoped = SCOPED_TOKEN.test(text) && FROM_AUTHORIZER.test(text);
+    lastText = text;
+  }
+  return lastScoped;
 }
