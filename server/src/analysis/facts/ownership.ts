@@ -62,6 +62,11 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
   const model = call.pynamoModel ? facts.module.classes.get(call.pynamoModel) : undefined;
   const field = model?.fields.find((f) => isOwnerAttribute(facts, f));
   if (model && field) return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
+  // A model defined in another module (models.py imported by the routes).
+  const file = !model && call.pynamoModel ? call.receiverValue.module : undefined;
+  const foreign = file ? facts.workspace?.factsAt?.(file)?.module.classes.get(call.pynamoModel!) : undefined;
+  const foreignField = foreign?.fields.find((f) => isOwnerAttribute(facts, f));
+  if (foreignField) return { message: `The model \`${foreign!.name}\` of ${file!.split(/[\\/]/).pop()} has the owner attribute \`${foreignField}\``, node: call.methodNode, remote: true };
   const used = [...call.usedFields, ...projected(call)].find((a) => isOwnerAttribute(facts, a));
   if (used) return { message: `Items of \`${table}\` carry the owner attribute \`${used}\``, node: call.methodNode };
   const local = localEvidence(facts, call);
