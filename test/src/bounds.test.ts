@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { Analyzer } from '../../server/out/analysis';
 import { DEFAULT_SETTINGS } from '../../server/out/analysis/config/config';
 import { computeFacts } from '../../server/out/analysis/model/engine';
-import { MAX_DICT_ENTRIES, type Value } from '../../server/out/analysis/model/values';
+import { MAX_DICT_ENTRIES, MAX_ELEMS, type Value } from '../../server/out/analysis/model/values';
 
 // Bounded by construction: shapes that once grew work or memory without bound (branch merges
 // concatenated both arms' dict entries; 18 nested `if a: if b: d["k"] = 1` blocks reached V8's
@@ -82,6 +82,29 @@ describe('bounded analysis', function () {
     assert.deepStrictEqual(big.errors, []);
     const m = measure(big.functions[0]!.returns[0]!.value);
     assert.ok(m.entries <= MAX_DICT_ENTRIES, `entries ${m.entries}`);
+    assert.ok(big.work <= small.work * 12, `work ${small.work} -> ${big.work}`);
+  });
+
+  it('lists kept element by element (transaction entries) and shaped returns stay bounded', () => {
+    // `n` branches each appending an entry dict, then `n` returns of different dicts.
+    const appends = (n: number) => {
+      const lines = ['def build(a, key):', '    ops = []'];
+      for (let i = 0; i < n; i++) lines.push(`    if a${i}:`, `        ops.append({"Update": {"Key": {"k${i % 5}": key}, "n": ${i}}})`);
+      lines.push('    return ops', '', 'def pick(a, key):');
+      for (let i = 0; i < n; i++) lines.push(`    if a${i}:`, `        return {"Put": {"Item": {"k${i}": key}, "x${i}": {"y": ${i}}}}`);
+      lines.push('    return {}', '');
+      return lines.join('\n');
+    };
+    const small = facts(appends(50));
+    const big = facts(appends(500));
+    assert.deepStrictEqual(big.errors, []);
+    const ops = big.functions.find((f) => f.fn.name === 'build')!.returns[0]!.value;
+    assert.ok((ops.elems?.length ?? 0) <= MAX_ELEMS, `elems ${ops.elems?.length}`);
+    const shaped = big.summary('pick')!.returns;
+    assert.ok((shaped.dict?.length ?? 0) <= MAX_DICT_ENTRIES, `entries ${shaped.dict?.length}`);
+    assert.ok(measure(shaped).entries <= MAX_DICT_ENTRIES);
+    // The entry key every return shares is one entry whose value joins them all.
+    assert.strictEqual(shaped.dict?.filter((e) => e.key === 'Put').length, 1);
     assert.ok(big.work <= small.work * 12, `work ${small.work} -> ${big.work}`);
   });
 

@@ -15,7 +15,8 @@ const FRESH = /uuid\.uuid4\(\)|uuid4\(\)|secrets\.token_\w+\(|ulid\(/;
 const CAPABILITY_HELPER = /^`?(get_|read_|parse_)?(cart|basket|session|anon\w*|guest)_?(id|key|token)s?\(\)`?$/i;
 const TOKEN_HELPER = /^`?(get_user_sub|get_sub|get_\w*claims|get_\w*principal|verify_\w*token|decode_\w*token|validate_\w*token)\(\)`?$/i;
 const TOKEN_CALL = /\b(get_user_sub|get_sub|get_\w*claims|get_\w*principal|verify_\w*token|decode_\w*token|validate_\w*token)\(/;
-export const VERIFIED_DECODE = /\bcognitojwt\.decode(_async)?\(|\bjwt\.decode\(\s*[^,()]+,\s*(?!options\b)[^)]/;
+// The token may be wrapped once: `jwt.decode(str(headers["authorization"]), KEY, ...)`.
+export const VERIFIED_DECODE = /\bcognitojwt\.decode(_async)?\(|\bjwt\.decode\(\s*(?:[^,()]|\([^()]*\))+,\s*(?!options\b)[^)]/;
 
 function helperCall(facts: FileFacts, s: Source): string | undefined {
   return s.node.type === 'call' ? textOf(facts.text, s.node) : undefined;

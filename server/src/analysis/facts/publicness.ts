@@ -9,7 +9,7 @@ import { matchesAny } from '../model/names';
 // and the decorators/dependencies, plus the configurable `public-routes` globs.
 
 const PUBLIC_WORD = /^(login|log-in|logon|signin|sign-in|signup|sign-up|register|registration|token|tokens|refresh|oauth|oauth2|callback|password|passwords|forgot|reset|confirm|confirmation|verify|verification|activate|magic-link|otp|health|healthz|healthcheck|ping|ready|readyz|livez|liveness|readiness)$/i;
-const PUBLIC_NAME = /(^|_)(login|logon|signin|sign_in|signup|sign_up|register|token|refresh_token|forgot_password|reset_password|password_reset|confirm|verify_email|activate|health|healthcheck|ping|readiness|liveness)(_|$)/i;
+const PUBLIC_NAME = /(^|_)(login|logon|signin|sign_in|signup|sign_up|register|token|refresh_token|forgot_password|reset_password|password_reset|confirm|verify_email|activate|validate_session|validate_token|verify_session|verify_token|health|healthcheck|ping|readiness|liveness)(_|$)/i;
 const ADMIN = /admin|staff|superuser|super_user|(^|_)role|require_role|has_role|roles_required|permission_required/i;
 
 export interface PublicRoute {

@@ -33,6 +33,8 @@ export interface KeyPart {
   partition: boolean;
   /** Key conditions only: `eq`, `begins_with`, `between`, `lt`/`lte`/`gt`/`gte` (builder method names). */
   op?: string;
+  /** Of a transaction `Put` conditioned on `attribute_not_exists`: it cannot touch an existing item. */
+  createOnly?: boolean;
 }
 
 /**

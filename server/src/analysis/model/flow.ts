@@ -76,6 +76,11 @@ export class FlowAnalyzer extends LayerFlow {
     return this.eval(node, emptyState(env));
   }
 
+  /** `if <cond>: <leave>` lets what follows run only for a signed-in caller (`"user_id" not in session`). */
+  leavesWithoutSubject(cond: SyntaxNode): boolean {
+    return this.provesSubject(cond, false, emptyState(new Map()));
+  }
+
   protected execBlock(block: SyntaxNode | undefined, state: State): void {
     if (!block) return;
     for (const stmt of block.children) {

@@ -71,7 +71,7 @@ export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: Functi
       if (rm && textOf(ctx.text, rm) !== 'None') info.responseNarrowed = true;
       continue;
     }
-    if (isAuthDecoratorName(method, settings.authFunctions)) authenticatedBy = dec;
+    if (isAuthDecoratorName(method, settings.authFunctions) || checksSession(ctx, flow, calleeText)) authenticatedBy = dec;
   }
   if (!info && fn.className && METHOD_VIEW_METHODS.has(fn.name)) {
     const cls = ctx.structure.classes.get(fn.className);
@@ -100,6 +100,34 @@ export function detectHandler(ctx: ModuleContext, flow: FlowAnalyzer, fn: Functi
   if (authenticatedBy) info.authenticatedBy = authenticatedBy;
   if (info.framework === 'fastapi' && fn.returnType && isExplicitModel(ctx, fn.returnType)) info.responseNarrowed = true;
   return info;
+}
+
+const sessionDecorators = new WeakMap<FunctionInfo, boolean>();
+const MAX_DECORATOR_NODES = 4000;
+
+/**
+ * A decorator of this file whose wrapper leaves when the session has no user
+ * (`if "user_id" not in session: return redirect(...)`) authenticates like `@login_required`.
+ */
+function checksSession(ctx: ModuleContext, flow: FlowAnalyzer, name: string): boolean {
+  const def = ctx.structure.topFunctions.get(name);
+  if (!def) return false;
+  let known = sessionDecorators.get(def);
+  if (known !== undefined) return known;
+  known = false;
+  const stack = [def.node];
+  for (let seen = 0; stack.length && seen < MAX_DECORATOR_NODES && !known; seen++) {
+    const n = stack.pop()!;
+    if (n.type === 'if_statement') {
+      const cond = field(n, 'condition');
+      const last = field(n, 'consequence')?.children.filter((c) => c.named).pop();
+      const abort = last?.type === 'expression_statement' && last.children[0]?.type === 'call' && /(^|\.)abort$/.test(textOf(ctx.text, field(last.children[0], 'function')!));
+      if (cond && (last?.type === 'return_statement' || last?.type === 'raise_statement' || abort) && flow.leavesWithoutSubject(cond)) known = true;
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  sessionDecorators.set(def, known);
+  return known;
 }
 
 function methodsOf(ctx: ModuleContext, call: SyntaxNode, decoratorName: string): string[] {

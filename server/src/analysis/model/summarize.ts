@@ -11,7 +11,7 @@ import { substitute } from './interp/layers';
 import { type InitTemplate } from './interp/state';
 import { textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
-import { EMPTY, join, type InstanceAttr, type Value } from './values';
+import { EMPTY, joinShaped, MAX_NESTING, type InstanceAttr, type Value } from './values';
 import { ATTR_PARAM_BASE, paramAttrs } from './instances';
 import type { WorkspaceIndex } from './workspace';
 
@@ -76,7 +76,15 @@ export function isTopFunction(node: SyntaxNode): boolean {
 export function summaryKey(name: string, s: FunctionSummary | undefined): string {
   if (!s) return name;
   const r = s.returns;
-  return `${name}:${s.calls.length}:${s.isAuth ? 1 : 0}:${s.guardPairs.join(';')}:${r.request ? 1 : 0}${r.subject ? 1 : 0}${r.obj ?? ''}${r.name ?? ''}${(r.params ?? []).join(',')}${r.fresh ? 'f' : ''}`;
+  return `${name}:${s.calls.length}:${s.isAuth ? 1 : 0}:${s.guardPairs.join(';')}:${r.request ? 1 : 0}${r.subject ? 1 : 0}${r.obj ?? ''}${r.name ?? ''}${(r.params ?? []).join(',')}${r.fresh ? 'f' : ''}:${shapeOf(r, 0)}`;
+}
+
+/** The dict keys and list lengths of a returned value, a few levels deep: callers read entries of it. */
+function shapeOf(v: Value, depth: number): string {
+  if (depth >= MAX_NESTING / 2) return '';
+  const dict = v.dict?.slice(0, 16).map((e) => `${e.key}${e.value.params ? `(${e.value.params.join(',')})` : ''}{${shapeOf(e.value, depth + 1)}}`).join(',') ?? '';
+  const elems = v.elems?.map((e) => shapeOf(e, depth + 1)).join('|') ?? '';
+  return dict + (elems ? `[${elems}]` : '');
 }
 
 /** A function authenticates when its body decodes a token or raises 401. */
@@ -93,7 +101,8 @@ export function summarize(ctx: ModuleContext, fn: FunctionInfo, selfEnv?: Map<st
   const flow = new FlowAnalyzer(ctx, fn, 'helper');
   const facts = flow.runFunction(env);
   let returns: Value = EMPTY;
-  for (const r of facts.returns) returns = join(returns, r.value);
+  // Shaped: a factory's returned dict (a transaction entry, a request's kwargs) reaches its callers.
+  for (const r of facts.returns) returns = joinShaped(returns, r.value);
   // Keep what a caller can use: taint, params, and objects (a table returned by a provider).
   const objs = facts.returns.map((r) => r.value.obj).filter(Boolean);
   if (objs.length && objs.every((o) => o === objs[0])) {
@@ -149,11 +158,14 @@ export function initTemplate(ctx: ModuleContext, className: string): InitTemplat
   init.params.forEach((p, i) => env.set(p.name, { params: [i] }));
   new FlowAnalyzer(ctx, init, 'module').runFunction(env);
   const attrs: InstanceAttr[] = [];
+  const objects: InstanceAttr[] = [];
   for (const [k, v] of env) {
-    if (!k.startsWith('self.') || k.indexOf('.', 5) >= 0 || !v.params?.some((i) => i > 0 && i < ATTR_PARAM_BASE)) continue;
-    attrs.push({ name: k.slice(5), value: v });
+    if (!k.startsWith('self.') || k.indexOf('.', 5) >= 0) continue;
+    if (v.params?.some((i) => i > 0 && i < ATTR_PARAM_BASE)) attrs.push({ name: k.slice(5), value: v });
+    // Objects `__init__` builds itself (`self.entries = EntryBuilder(name)`): callers read `obj.entries.debit(...)`.
+    else if (v.obj === 'instance') objects.push({ name: k.slice(5), value: v });
   }
-  return { params: init.params.map((p) => p.name), attrs };
+  return { params: init.params.map((p) => p.name), attrs: [...attrs, ...objects] };
 }
 
 /** `self.<attr>` bindings made in `__init__` (tables kept on a repository object). */

@@ -10,7 +10,8 @@ import { dictGet, EMPTY, join, unwrapTyped, type CondTerm, type Source, type Val
 const KEYISH = /^(pk|sk|PK|SK|id|Id|ID|.*_id|.*Id|.*_key|hash_key|range_key)$/;
 
 function partsFromDict(value: Value, node: SyntaxNode, schema?: string[]): KeyPart[] {
-  if (!value.dict) {
+  // `{self.pk_field: serialize(pk)}`: attribute names not known, values are (evalDict lifts their taint).
+  if (!value.dict?.length) {
     if (value.request || value.subject || value.params) return [{ node, value, partition: true }];
     return [];
   }
@@ -113,14 +114,20 @@ export function extractKeys(call: TableCall, recv: Value, structure: ModuleStruc
     case 'transact_write_items': {
       const ti = kw.get('TransactItems');
       if (!ti) return [];
-      const entries = ti.value.elem ? [ti.value.elem] : [];
+      // Each entry on its own when the list is known element by element (entries built by factories).
+      const entries = [...(ti.value.elems ?? [])];
+      if (ti.value.elem && !entries.includes(ti.value.elem)) entries.push(ti.value.elem);
       const out: KeyPart[] = [];
       for (const e of entries) {
         for (const op of ['Get', 'Update', 'Delete', 'Put', 'ConditionCheck']) {
           const inner = dictGet(e, op);
           if (!inner) continue;
           const key = dictGet(inner.value, op === 'Put' ? 'Item' : 'Key');
-          if (key) out.push(...(op === 'Put' ? partsFromItem(key.value, key.valueNode) : partsFromDict(key.value, key.valueNode)));
+          if (!key) continue;
+          const parts = op === 'Put' ? partsFromItem(key.value, key.valueNode) : partsFromDict(key.value, key.valueNode);
+          const cond = dictGet(inner.value, 'ConditionExpression')?.value.str;
+          if (op === 'Put' && cond && /attribute_not_exists/.test(cond)) for (const p of parts) p.createOnly = true;
+          out.push(...parts);
         }
       }
       return out;
@@ -274,6 +281,10 @@ export function filterSelection(call: TableCall): Source[] {
   const arg = call.kwargs.get('FilterExpression') ?? call.kwargs.get('filter_condition');
   const through = (v: Value): Source[] => (v.request ?? []).map((s) => ({ ...s, label: `${s.label} (through the items its filter selects)` }));
   if (!arg || subjectTerms(call, 'FilterExpression').length) return [];
+  // A query of the caller's own partition picks among the caller's items only.
+  if (call.keys.some((k) => k.value.subject?.length)) return [];
+  // PynamoDB `filter_condition=(Model.attr == value)`: a comparison, not a builder chain.
+  if (call.api === 'pynamo') return arg.value.subject?.length ? [] : through(arg.value);
   if (arg.value.cond?.length) return arg.value.cond.filter((c) => c.op === 'eq').flatMap((c) => through(c.value));
   const expr = arg.value.str;
   const eav = call.kwargs.get('ExpressionAttributeValues')?.value;

@@ -7,6 +7,8 @@ export interface Source {
   /** Human wording for messages: "path parameter `user_id`". */
   label: string;
   node: SyntaxNode;
+  /** A subject that authenticates only the code it dominates or guards (knowledge `SubjectScope`). */
+  scope?: 'path' | 'checked';
 }
 
 /** Objects the model recognises by their construction. */
@@ -83,6 +85,12 @@ export interface Value {
   dict?: DictEntry[];
   /** Element value of a list/tuple/set literal or a comprehension. */
   elem?: Value;
+  /**
+   * Of a list or tuple built element by element (a literal, `append`): each element's own value,
+   * so `TransactItems=[debit(...), credit(...)]` keeps every entry's dict, where `elem` joins them
+   * into one value without structure. "May contain": joins take the union. At most MAX_ELEMS.
+   */
+  elems?: Value[];
   cond?: CondTerm[];
   /** Helper-summary mode: derived from these parameter indexes. */
   params?: number[];
@@ -116,6 +124,8 @@ export const MAX_DICT_ENTRIES = 256;
 export const MAX_NESTING = 6;
 export const MAX_ATTRS = 8;
 export const MAX_ATTR_DEPTH = 3;
+/** DynamoDB transactions hold up to 100 actions; real code builds a few. Beyond this, only `elem`. */
+export const MAX_ELEMS = 16;
 
 function unionBy<T>(a: T[] | undefined, b: T[] | undefined, key: (t: T) => unknown): T[] | undefined {
   if (!a?.length) return b?.length ? b : undefined;
@@ -202,6 +212,35 @@ export function join(a: Value, b: Value, depth = 0): Value {
   const cond = unionBy(a.cond, b.cond, (c) => c);
   if (cond) out.cond = cond;
   if ((a.elem || b.elem) && depth < MAX_NESTING) out.elem = join(a.elem ?? EMPTY, b.elem ?? EMPTY, depth + 1);
+  if ((a.elems || b.elems) && depth < MAX_NESTING) out.elems = unionElems(a.elems, b.elems);
+  return out;
+}
+
+/** Elements of either list, each kept once (by identity), at most MAX_ELEMS. */
+export function unionElems(a: readonly Value[] | undefined, b: readonly Value[] | undefined): Value[] {
+  const out: Value[] = [];
+  for (const l of [a, b]) for (const v of l ?? []) if (out.length < MAX_ELEMS && !out.includes(v)) out.push(v);
+  return out;
+}
+
+/**
+ * `join` that keeps the structure both sides share: entries of the same dict key are joined
+ * (recursively, at most MAX_NESTING deep), other entries kept. For a function's returns, so a
+ * factory returning one of two request dicts is still seen as a dict (`join` drops dicts: a
+ * branch merge of unrelated dicts must not grow). Bounded by MAX_DICT_ENTRIES and MAX_ELEMS.
+ */
+export function joinShaped(a: Value, b: Value, depth = 0): Value {
+  const out = join(a, b, depth);
+  if (a === b || isEmpty(a) || isEmpty(b) || depth >= MAX_NESTING) return out;
+  if (a.dict && b.dict) {
+    const entries: DictEntry[] = a.dict.slice(0, MAX_DICT_ENTRIES);
+    for (const e of b.dict) {
+      const i = entries.findIndex((x) => x.key === e.key);
+      if (i >= 0) entries[i] = { ...entries[i]!, value: joinShaped(entries[i]!.value, e.value, depth + 1) };
+      else if (entries.length < MAX_DICT_ENTRIES) entries.push(e);
+    }
+    out.dict = entries;
+  }
   return out;
 }
 

@@ -5,34 +5,11 @@ import { ownedItems, ownershipRelated } from '../facts/ownership';
 import { contributionOnly } from '../facts/contribution';
 import { callerScopedCredentials, serviceCaller } from '../facts/principal';
 import { adminOnly, publicByDesign } from '../facts/publicness';
-import type { KeyPart, TableCall } from '../model/facts';
-import type { Source } from '../model/values';
 import { rangeOf } from '../parse/syntax';
 import type { Fix, RelatedLocation } from '../types';
 import type { RuleModule } from './rule';
 import { reportOwnerFilter } from './support/ownerFilter';
-
-/** Request sources of the key that no guard verified, when the key is not bound to the subject. */
-export function unscopedSources(call: TableCall): { part: KeyPart; sources: Source[] } | undefined {
-  if (call.conditionBindsSubject || call.postChecked) return undefined;
-  const parts = call.keys;
-  if (!parts.length) return undefined;
-  // A subject-derived key attribute scopes the item to the caller (composite keys included).
-  if (parts.some((p) => p.value.subject?.length)) return undefined;
-  // Writing back an item fetched with a caller-bound key (`item = get(uid, me)`; `put_item(Item=item)`).
-  if (call.kwargs.get('Item')?.value.keyedBy?.subject?.length) return undefined;
-  // A put guarded by attribute_not_exists cannot touch an existing (someone else's) item.
-  const cond = call.kwargs.get('ConditionExpression')?.value.str;
-  if (call.method === 'put_item' && cond && /attribute_not_exists/.test(cond)) return undefined;
-  // The partition key decides whose items are reachable; a request-chosen sort key inside the
-  // caller's partition is DG104's business, not BOLA.
-  const partition = parts.filter((p) => p.partition);
-  for (const part of partition.length ? partition : parts) {
-    const sources = (part.value.request ?? []).filter((s) => !call.verified.has(s.id));
-    if (sources.length && !part.value.fresh) return { part, sources };
-  }
-  return undefined;
-}
+import { unscopedSources } from './support/unscopedKey';
 
 const rule: RuleModule = {
   meta: {
@@ -44,7 +21,7 @@ const rule: RuleModule = {
     owasp: ['API1:2023 Broken Object Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags a DynamoDB call inside an HTTP handler whose key (`Key=`, the key attributes of `Item=`, the partition-key value of a key condition, a PartiQL parameter, a PynamoDB hash key) comes from request input (path, query, body, headers) when nothing ties it to the authenticated caller: no ownership guard on every path before the call, no subject-derived key attribute, no `ConditionExpression` binding an owner attribute to the subject, and (for reads) no check of the fetched item\'s owner before it is returned.\n\nRecognised guards: `if key != subject: raise HTTPException(403)` (also 401/404, `abort(...)`, `return ..., 403`, `raise Forbidden`, a Lambda `{"statusCode": 403}`), the negated form `if key == subject: ... else: deny`, the call inside `if key == subject:`, and a call to a helper in the same file whose body is such a guard on its parameters. A guard placed after the call, or comparing another variable, does not count.\n\nNot reported: routes public by design (login, sign-up, token, password reset, health: looking an item up by the submitted credential is their purpose); reads of tables with no evidence of owned items (a shared catalogue read by id); Lambda handlers whose only caller identity is an IAM principal (`requestContext.identity.userArn`/`caller`, or a helper such as `iam_user_id(event)`: service-to-service routes have no end user whose items could be crossed); and contributions to shared items — an `update_item` that only counts by a constant (`SET votes = votes + :one`, `ADD views :one`) or appends an entry carrying the caller\'s identity (`SET comments = list_append(comments, :mine)`), touching no owner or privilege attribute (`balance`, `owner_id`, `role`: a deposit into any wallet stays BOLA); tables reached with credentials the authorizer minted for the caller (`aws_session_token=event["requestContext"]["authorizer"]["sessiontoken"]`, a role pinning `dynamodb:LeadingKeys` to the tenant: DynamoDB refuses other tenants\' keys); and a put writing back an item fetched with a caller-bound key.\n\nOwnership evidence is looked for in the file and in every module of the workspace using the same table name; the related information names it ("items of `orders` are written with `customer_id = user.sub` at orders.py:48"), and so does the message when the evidence is in another module.\n\nAlso a `scan`/`query` filtering an owner attribute by unchecked request input (`Attr("owner_id").eq(body["owner_id"])`) whose items reach the response.',
+      whatItDoes: 'Flags a DynamoDB call inside an HTTP handler whose key (`Key=`, the key attributes of `Item=`, the partition-key value of a key condition, a PartiQL parameter, a PynamoDB hash key) comes from request input (path, query, body, headers) when nothing ties it to the authenticated caller: no ownership guard on every path before the call, no subject-derived key attribute, no `ConditionExpression` binding an owner attribute to the subject, and (for reads) no check of the fetched item\'s owner before it is returned.\n\nRecognised guards: `if key != subject: raise HTTPException(403)` (also 401/404, `abort(...)`, `return ..., 403`, `raise Forbidden`, a Lambda `{"statusCode": 403}`), the negated form `if key == subject: ... else: deny`, the call inside `if key == subject:`, and a call to a helper in the same file whose body is such a guard on its parameters. A guard placed after the call, or comparing another variable, does not count.\n\nKeys are followed through layers: into services and repositories, through transaction entries built by factory methods (`TransactItems=[ops.debit(src), ops.credit(dst)]`, each entry read on its own), and out of items the request picks from a read (a loop or comprehension `if item["code"] == body["code"]`, `next(i for i in items if ...)`, a scan or query `FilterExpression`, a PynamoDB `filter_condition`) unless the same condition, filter or key condition also binds the caller.\n\nNot reported: routes public by design (login, sign-up, token, password reset, health: looking an item up by the submitted credential is their purpose); reads of tables with no evidence of owned items (a shared catalogue read by id); Lambda handlers whose only caller identity is an IAM principal (`requestContext.identity.userArn`/`caller`, or a helper such as `iam_user_id(event)`: service-to-service routes have no end user whose items could be crossed); and contributions to shared items — an `update_item` that only counts by a constant (`SET votes = votes + :one`, `ADD views :one`) or appends an entry carrying the caller\'s identity (`SET comments = list_append(comments, :mine)`), touching no owner or privilege attribute (`balance`, `owner_id`, `role`: a deposit into any wallet stays BOLA); tables reached with credentials the authorizer minted for the caller (`aws_session_token=event["requestContext"]["authorizer"]["sessiontoken"]`, a role pinning `dynamodb:LeadingKeys` to the tenant: DynamoDB refuses other tenants\' keys); a put writing back an item fetched with a caller-bound key; and a put (also a transaction `Put` entry) conditioned on `attribute_not_exists`, which cannot touch an existing item.\n\nOwnership evidence is looked for in the file and in every module of the workspace using the same table name; the related information names it ("items of `orders` are written with `customer_id = user.sub` at orders.py:48"), and so does the message when the evidence is in another module.\n\nAlso a `scan`/`query` filtering an owner attribute by unchecked request input (`Attr("owner_id").eq(body["owner_id"])`) whose items reach the response.',
       whyIsThisBad: 'DynamoDB has no row-level security: it executes any request whose key matches. A caller who changes `/users/123` to `/users/124` reads or overwrites someone else\'s item. This is Broken Object Level Authorization, the first risk of the OWASP API Top 10.',
       example: '@app.get("/notes/{note_id}")\ndef get_note(note_id: str, user: dict = Depends(get_current_user)):\n    return table.get_item(Key={"note_id": note_id})["Item"]',
       useInstead: '@app.get("/notes/{note_id}")\ndef get_note(note_id: str, user: dict = Depends(get_current_user)):\n    item = table.get_item(Key={"note_id": note_id}).get("Item")\n    if not item or item["owner_id"] != user["user_id"]:\n        raise HTTPException(status_code=404)\n    return item\n\n# or key the table by the caller:\n    table.get_item(Key={"user_id": user["user_id"], "note_id": note_id})',

@@ -1,14 +1,11 @@
-import { EditBuilder, mergeInsertions, replaceNode } from '../fixes/edits';
-import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
-import { textOf } from '../model/module';
 import { unvalidatedSources, type Value } from '../model/values';
-import { field, rangeOf, type SyntaxNode } from '../parse/syntax';
-import type { Fix } from '../types';
+import { rangeOf, type SyntaxNode } from '../parse/syntax';
 import type { RuleModule } from './rule';
+import { clampFix } from './support/limitClamp';
+import { calledFromHandler, drainsAllPages, returnsAccumulated } from './support/pageDrain';
 
 // boto3 names, then PynamoDB's.
 const PAGING_ARGS = { boto: ['Limit', 'ExclusiveStartKey'], pynamo: ['limit', 'last_evaluated_key'] };
-const MAX_NAMES = ['MAX_PAGE', 'MAX_PAGE_SIZE', 'MAX_LIMIT', 'PAGE_SIZE_MAX', 'MAX_ITEMS'];
 
 type Arg = { node: SyntaxNode; value: Value; argNode: SyntaxNode };
 
@@ -21,58 +18,6 @@ function anchorOf(arg: Arg): SyntaxNode {
 /** A start key with a subject-bound attribute stays in the caller's partition. */
 function scopedStartKey(v: Value): boolean {
   return !!v.dict?.some((e) => e.value.subject?.length);
-}
-
-/** Items accumulated from read `id` (whole, or a list built from them), also inside a response dict. */
-function carriesItems(v: Value, id: number, depth = 0): boolean {
-  if (v.dbWhole?.has(id) || v.elem?.dbFrom?.includes(id) || v.elem?.dbWhole?.has(id)) return true;
-  return depth < 3 && !!v.dict?.some((e) => carriesItems(e.value, id, depth + 1));
-}
-
-/** Anything computed from read `id` (a count, a sum), also inside a response dict. */
-function carriesDerived(v: Value, id: number, depth = 0): boolean {
-  if (v.dbWhole?.has(id) || v.dbFrom?.includes(id)) return true;
-  return depth < 3 && (!!v.dict?.some((e) => carriesDerived(e.value, id, depth + 1)) || (!!v.elem && carriesDerived(v.elem, id, depth + 1)));
-}
-
-/** What the handler returns of a drained read: the items themselves, only aggregates, or nothing. */
-function returnsAccumulated(fnFacts: FunctionFacts, id: number, method: string): 'items' | 'aggregates' | undefined {
-  if (fnFacts.returns.some((r) => carriesItems(r.value, id))) return 'items';
-  // Totals over one partition cost what it holds; over a scan, the whole table.
-  return method === 'scan' && fnFacts.returns.some((r) => carriesDerived(r.value, id)) ? 'aggregates' : undefined;
-}
-
-/** A `LastEvaluatedKey` loop with no cap on pages or items (`range(MAX_PAGES)`, `len(items) < N`). */
-function drainsAllPages(facts: FileFacts, call: TableCall): boolean {
-  if (!call.loop) return false;
-  const text = textOf(facts.text, call.loop);
-  return /LastEvaluatedKey|last_evaluated_key/.test(text) && !/\blen\s*\(|\brange\s*\(|max_pages|MAX_PAGES/i.test(text);
-}
-
-/** Handlers of the file that call `fnName` and return something built from DynamoDB results. */
-function calledFromHandler(facts: FileFacts, fnName: string): boolean {
-  const re = new RegExp(`\\b${fnName}\\s*\\(`);
-  return facts.handlers.some((h) => re.test(textOf(facts.text, h.fn.body)) && h.returns.some((r) => r.value.dbWhole?.size || r.value.dbFrom?.length || r.value.elem?.dbFrom?.length));
-}
-
-function clampFix(facts: FileFacts, fnFacts: FunctionFacts, arg: Arg, name: string): Fix | undefined {
-  const b = new EditBuilder(facts);
-  const existing = MAX_NAMES.find((n) => facts.globals.get(n)?.constant);
-  const max = existing ?? (b.isBound('MAX_PAGE') ? undefined : 'MAX_PAGE');
-  if (!max) return undefined;
-  const text = textOf(facts.text, arg.node);
-  const param = fnFacts.fn.params.find((p) => p.name === text);
-  const isInt = (arg.node.type === 'call' && /^int$/.test(textOf(facts.text, field(arg.node, 'function')!))) || arg.node.type === 'integer' ||
-    (!!param?.annotation && /^(Optional\[)?int\]?$/.test(textOf(facts.text, param.annotation)));
-  const edits = [replaceNode(arg.node, `min(${isInt ? text : `int(${text})`}, ${max})`)];
-  if (!existing) edits.push(b.insertTopLevelLines([`${max} = 100`], true));
-  return {
-    title: `Clamp ${name} to ${max}`,
-    edits: mergeInsertions(edits),
-    isPreferred: true,
-    // A bound the file already chose is safe; 100 is our guess at a page size.
-    safe: !!existing,
-  };
 }
 
 const rule: RuleModule = {

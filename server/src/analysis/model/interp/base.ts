@@ -66,10 +66,11 @@ export abstract class FlowBase {
     return imp.qualified + dotted.slice(head.length);
   }
 
-  protected subjectRead(node: SyntaxNode, label: string): Value {
-    const src: Source = { id: `subject:${node.start}`, label, node };
+  protected subjectRead(node: SyntaxNode, label: string, scope?: Source['scope']): Value {
+    const src: Source = scope ? { id: `subject:${node.start}`, label, node, scope } : { id: `subject:${node.start}`, label, node };
     if (this.mode !== 'module' && !this.subjectReads.some((s) => s.node.start === node.start)) this.subjectReads.push(src);
-    this.pathState?.verified.add(AUTHENTICATED);
+    // A `checked` subject may be missing: only a check that leaves without it authenticates (guards.ts).
+    if (scope !== 'checked') this.pathState?.verified.add(AUTHENTICATED);
     return { subject: [src] };
   }
 
@@ -84,7 +85,7 @@ export abstract class FlowBase {
       case 'request':
         return this.requestRead(node, fill(r.label, vars), !!r.payload);
       case 'subject':
-        return this.subjectRead(node, fill(r.label, vars));
+        return this.subjectRead(node, fill(r.label, vars), r.scope);
       case 'object':
         return { obj: r.obj };
       default:

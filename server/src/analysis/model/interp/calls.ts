@@ -8,7 +8,7 @@ import {
 import type { FunctionInfo } from '../module';
 import { CLIENT_METHODS, DYNAMO_ONLY_KWARGS, FRESH_CALL, PYNAMO_CLASS_METHODS, READ_METHODS, WRITE_METHODS } from '../names';
 import { conditionBindsSubject, extractKeys, filterSelection } from '../tableCalls';
-import { constant, derived, EMPTY, join, joinAll, mergeEntries, MAX_SET, type DbLevel, type Value } from '../values';
+import { constant, derived, EMPTY, join, joinAll, mergeEntries, MAX_SET, unionElems, type DbLevel, type Value } from '../values';
 import { enumClasses } from './declarations';
 import { ExpressionFlow } from './expressions';
 import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwargs, type State } from './state';
@@ -33,7 +33,8 @@ export abstract class CallFlow extends ExpressionFlow {
     const kwargs: Kwargs = new Map();
     let splat: Value = EMPTY;
     const list = field(call, 'arguments');
-    for (const a of list?.children ?? []) {
+    // `next(i for i in items)`: the generator is the only argument, not its parts.
+    for (const a of list?.type === 'generator_expression' ? [] : list?.children ?? []) {
       if (!a.named) continue;
       if (a.type === 'keyword_argument') {
         const name = this.t(field(a, 'name')!);
@@ -129,6 +130,8 @@ export abstract class CallFlow extends ExpressionFlow {
         }
         const first = args[0]?.value ?? EMPTY;
         if (SEQUENCE_BUILTINS.has(name)) return first;
+        // `next(iter, default)`: one element, or the default.
+        if (name === 'next') return alternative(elementOf(first), args[1] ? derivedOrSelf(args[1].value) : EMPTY);
         return derived(first);
       }
       if (REFLECTIVE_BUILTINS.has(name)) return derived(allArgs);
@@ -320,6 +323,9 @@ export abstract class CallFlow extends ExpressionFlow {
       const added = method === 'insert' ? args[1]?.value ?? EMPTY : allArgs;
       const merged: Value = join(old, method === 'update' ? added : { elem: added, ...derivedOrSelf(added) });
       if (old.dict && added.dict) merged.dict = mergeEntries(old.dict, added.dict);
+      // `ops.append(debit(...))` on a list known element by element: one more element.
+      if (old.elems && (method === 'append' || method === 'insert' || method === 'appendleft')) merged.elems = unionElems(old.elems, [args[method === 'insert' ? 1 : 0]?.value ?? EMPTY]);
+      if (old.elems && method === 'extend') merged.elems = unionElems(old.elems, args[0]?.value.elems ?? [elementOf(args[0]?.value ?? EMPTY)]);
       state.env.set(name, merged);
       return EMPTY;
     }
@@ -330,6 +336,20 @@ export abstract class CallFlow extends ExpressionFlow {
       return { ...derived(allArgs), obj: 'pydanticInstance' };
     }
     return join(derived(recv), derived(allArgs));
+  }
+
+  /**
+   * What a PynamoDB condition (`(Loan.barcode == x) & (Loan.reader == y)`) compares attributes
+   * with: the union of the `==` operands' values (a comparison itself evaluates to nothing).
+   */
+  private comparedValues(node: SyntaxNode, state: State, depth: number): Value {
+    if (depth > 8) return EMPTY;
+    if (node.type === 'comparison_operator') {
+      if (!node.children.some((c) => !c.named && c.type === '==')) return EMPTY;
+      return joinAll(node.children.filter((c) => c.named).map((c) => derived(this.eval(c, state))));
+    }
+    if (node.type !== 'binary_operator' && node.type !== 'parenthesized_expression') return EMPTY;
+    return joinAll(node.children.filter((c) => c.named).map((c) => this.comparedValues(c, state, depth + 1)));
   }
 
   protected recordCall(
@@ -345,6 +365,8 @@ export abstract class CallFlow extends ExpressionFlow {
   ): Value {
     const id = this.ctx.nextCallId();
     const isPynamoItem = api === 'pynamo' && recv.obj === 'pynamoItem';
+    const filter = api === 'pynamo' ? kwargs.get('filter_condition') : undefined;
+    if (filter) kwargs.set('filter_condition', { ...filter, value: join(filter.value, this.comparedValues(filter.node, state, 0)) });
     const isRead = READ_METHODS.has(method) || (api === 'pynamo' && !isPynamoItem && PYNAMO_CLASS_METHODS.has(method));
     const isWrite = WRITE_METHODS.has(method) || (isPynamoItem && method !== 'refresh');
     const call: TableCall = {
@@ -377,15 +399,17 @@ export abstract class CallFlow extends ExpressionFlow {
     else if (this.moduleUnit && !this.moduleCalls.some((c) => c.node === node)) this.moduleCalls.push(call);
     if (!isRead) return { dbFrom: [id] };
     const keyedBy = call.keys.reduce<Value>((acc, k) => join(acc, derived(k.value)), EMPTY);
+    // A scan or query filtered on request values returns the items the request picked (issue 7).
+    const picked = method === 'scan' || method === 'query' ? filterSelection(call).slice(0, MAX_SET) : [];
     if (api === 'pynamo') {
       const whole = new Map<number, DbLevel>([[id, method === 'get' ? 'item' : 'items']]);
-      const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key: call.keys[0]?.value ?? EMPTY, keyedBy };
+      // A picked item's own key is as request-chosen as the filter (`item.delete()` after the scan).
+      const key = picked.length ? join(call.keys[0]?.value ?? EMPTY, { request: picked }) : call.keys[0]?.value ?? EMPTY;
+      const item: Value = { obj: 'pynamoItem', dbWhole: new Map([[id, 'item']]), dbFrom: [id], key, keyedBy, ...(picked.length ? { request: picked } : {}) };
       if (call.pynamoModel) item.name = call.pynamoModel;
       if (recv.module) item.module = recv.module;
       return method === 'get' ? { ...item, dbWhole: whole } : { dbWhole: whole, dbFrom: [id], elem: item, keyedBy };
     }
-    // A scan filtered on request values returns the items the request picked (issue 7).
-    const picked = method === 'scan' ? filterSelection(call) : [];
-    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy, ...(picked.length ? { request: picked.slice(0, MAX_SET) } : {}) };
+    return { dbWhole: new Map([[id, 'response']]), dbFrom: [id], keyedBy, ...(picked.length ? { request: picked } : {}) };
   }
 }

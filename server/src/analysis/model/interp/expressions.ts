@@ -2,7 +2,7 @@ import { field, type SyntaxNode } from '../../parse/syntax';
 import { ATTRIBUTE_SOURCES, IMPORTED_NAMES, INDEX_SOURCES } from '../knowledge/frameworks';
 import { PYNAMO_WHOLE_VIEWS } from '../knowledge/python';
 import {
-  constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, MAX_DICT_ENTRIES, mergeEntries, type DbLevel, type DictEntry, type Source, type Value,
+  constant, derived, dictGet, EMPTY, isEmpty, join, joinAll, MAX_DICT_ENTRIES, MAX_ELEMS, mergeEntries, type DbLevel, type DictEntry, type Source, type Value,
 } from '../values';
 import { enumClasses, modelFieldValidated } from './declarations';
 import { GuardFlow } from './guards';
@@ -131,6 +131,8 @@ export abstract class ExpressionFlow extends GuardFlow {
         const elem = joinAll(items);
         const out: Value = { elem };
         if (items.every((i) => i.constant)) out.constant = true;
+        // Element by element while small and without `*splat` (its elements are unknown in number).
+        if (node.type !== 'set' && items.length <= MAX_ELEMS && !node.children.some((c) => c.type === 'list_splat')) out.elems = items;
         return out;
       }
       case 'list_comprehension':
@@ -237,6 +239,8 @@ export abstract class ExpressionFlow extends GuardFlow {
         if (cond && this.isAllowListCheck(cond, local)) filtered = true;
         // `[i for i in resp["Items"] if i["owner_id"] == user.id]`: a Python-side owner filter.
         if (cond && this.mode === 'handler' && /==/.test(this.t(cond))) this.noteSubjectFilter(this.comparePairs(cond, local).match, cond);
+        // `next(i for i in items if i["id"] == body["id"])`: the element is the item the request picks.
+        if (cond) this.selectByRequest(cond, true, local);
       }
     }
     const body = field(node, 'body');
@@ -262,11 +266,17 @@ export abstract class ExpressionFlow extends GuardFlow {
       const dotted = this.t(node);
       const bound = state.env.get(dotted) ?? this.ctx.globals.get(dotted);
       if (bound) return bound;
+      // `flask_login.current_user` after `import flask_login`, like `from flask_login import current_user`.
+      const known = state.env.has(this.t(objNode)) ? undefined : IMPORTED_NAMES[this.qualify(dotted)];
+      if (known) return this.read(known, node, {});
     }
     const base = this.eval(objNode, state);
     if (base.obj === 'instance') {
       const prop = this.readProperty(base, attr, node, state);
       if (prop) return prop;
+      // An attribute its constructor bound (`ledger.entries`, `wallet.storage_id`).
+      const bound = base.attrs?.find((a) => a.name === attr);
+      if (bound) return bound.value;
     }
     const model = base.obj ? ATTRIBUTE_SOURCES[base.obj] : undefined;
     if (model) {
@@ -325,7 +335,7 @@ export abstract class ExpressionFlow extends GuardFlow {
   protected index(base: Value, key: string | undefined, node: SyntaxNode, keyValue: Value = EMPTY): Value {
     const model = base.obj ? INDEX_SOURCES[base.obj] : undefined;
     if (model) {
-      const r = (key !== undefined && Object.hasOwn(model.keys, key) ? model.keys[key] : undefined) ?? model.any;
+      const r = (node.type === 'call' ? model.lookup : undefined) ?? (key !== undefined && Object.hasOwn(model.keys, key) ? model.keys[key] : undefined) ?? model.any;
       return r ? this.read(r, node, { key: key ?? '', keyRepr: key ? JSON.stringify(key) : '...' }) : EMPTY;
     }
     if (base.dbWhole) {

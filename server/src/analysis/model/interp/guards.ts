@@ -1,9 +1,9 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import { DENY_EXCEPTIONS, DENY_STATUS } from '../names';
-import { REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
-import { VALIDATING_CALL } from '../knowledge/frameworks';
-import type { FunctionSummary } from '../facts';
-import { join, type Value } from '../values';
+import { LOOKUP_METHODS, REGEX_METHOD, REGEX_MODULE_CALL, VALIDATOR_PREDICATE, VALIDATOR_STATEMENT } from '../knowledge/python';
+import { INDEX_SOURCES, VALIDATING_CALL } from '../knowledge/frameworks';
+import { AUTHENTICATED, type FunctionSummary } from '../facts';
+import { EMPTY, join, type Value } from '../values';
 import { FlowBase } from './base';
 import { enumClasses } from './declarations';
 import { MAX_DEPTH, type Pair, type State } from './state';
@@ -75,6 +75,58 @@ export abstract class GuardFlow extends FlowBase {
   /** Mark what `cond` being `truth` validates: narrowed variables get `checked`, whole parameters go to `validated`. */
   protected narrow(cond: SyntaxNode, truth: boolean, state: State): void {
     this.narrowNodes(this.validatedBy(cond, truth, state), state);
+    // `if "user_id" not in session: return redirect(...)`: the rest runs only for a signed-in caller.
+    if (this.mode !== 'module' && this.provesSubject(cond, truth, state)) state.verified.add(AUTHENTICATED);
+  }
+
+  /** Does `n` evaluating to `truth` prove that the caller's identity is present? */
+  protected provesSubject(n: SyntaxNode, truth: boolean, state: State, depth = 0): boolean {
+    if (depth > 32) return false;
+    switch (n.type) {
+      case 'parenthesized_expression': {
+        const inner = n.children.find((c) => c.named);
+        return !!inner && this.provesSubject(inner, truth, state, depth + 1);
+      }
+      case 'not_operator': {
+        const arg = field(n, 'argument');
+        return !!arg && this.provesSubject(arg, !truth, state, depth + 1);
+      }
+      case 'boolean_operator': {
+        const sides = [field(n, 'left'), field(n, 'right')].filter((x): x is SyntaxNode => !!x);
+        const isAnd = n.children.find((c) => !c.named)?.type === 'and';
+        // `a and b` true (or `a or b` false) holds each side; otherwise both sides must prove it.
+        const each = (x: SyntaxNode) => this.provesSubject(x, truth, state, depth + 1);
+        return isAnd === truth ? sides.some(each) : sides.length === 2 && sides.every(each);
+      }
+      case 'comparison_operator': {
+        const operands = n.children.filter((c) => c.named);
+        const op = n.children.filter((c) => !c.named).map((c) => c.type).join(' ');
+        if (operands.length !== 2) return false;
+        const [l, r] = operands as [SyntaxNode, SyntaxNode];
+        if ((op === 'in' && truth) || (op === 'not in' && !truth)) return this.holdsSubject(this.eval(r, state), this.eval(l, state).str);
+        const present = ((op === 'is not' || op === '!=') && truth) || ((op === 'is' || op === '==') && !truth);
+        if (!present) return false;
+        if (r.type === 'none') return !!this.eval(l, state).subject?.length;
+        return l.type === 'none' && !!this.eval(r, state).subject?.length;
+      }
+      case 'call': {
+        // `session.get("user_id")`; other calls are not evaluated twice (a table call would be recorded again).
+        const fn = field(n, 'function');
+        const recv = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+        if (!truth || !recv || !sideEffectFree(recv)) return false;
+        const key = field(n, 'arguments')?.children.find((c) => c.named);
+        return LOOKUP_METHODS.has(this.t(field(fn!, 'attribute')!)) && this.holdsSubject(this.eval(recv, state), key?.type === 'string' ? this.eval(key, state).str : undefined);
+      }
+      default:
+        return truth && sideEffectFree(n) && !!this.eval(n, state).subject?.length;
+    }
+  }
+
+  /** Is `key in mapping` a presence test of the subject (`"user_id" in session`)? */
+  private holdsSubject(mapping: Value, key: string | undefined): boolean {
+    const model = mapping.obj ? INDEX_SOURCES[mapping.obj] : undefined;
+    const r = model && ((key !== undefined && Object.hasOwn(model.keys, key) ? model.keys[key] : undefined) ?? model.any);
+    return r?.kind === 'subject';
   }
 
   protected narrowNodes(nodes: SyntaxNode[], state: State): void {
@@ -244,7 +296,11 @@ export abstract class GuardFlow extends FlowBase {
       if (!item.dbFrom!.every((id) => COLLECTION_READS.has(this.calls.find((c) => c.id === id)?.method ?? ''))) continue;
       if (proven.some((p) => p.name === name && p.other.subject?.length)) continue;
       const current = state.env.get(name) ?? item;
-      state.env.set(name, join(current, { request: other.request.map((s) => ({ ...s, label: `${s.label} (through the item it selects)` })) }));
+      const chosen: Value = { request: other.request.map((s) => ({ ...s, label: `${s.label} (through the item it selects)` })) };
+      const selected = join(current, chosen);
+      // A PynamoDB item writes itself with its own key (`item.delete()`): that key is chosen too.
+      if (current.obj === 'pynamoItem') state.env.set(name, { ...current, ...selected, key: join(current.key ?? EMPTY, chosen) });
+      else state.env.set(name, selected);
     }
   }
 
@@ -373,4 +429,16 @@ export abstract class GuardFlow extends FlowBase {
     const v = this.eval(right, state);
     return !!(v.constant || v.elem?.constant || (v.dict && v.dict.length > 0 && !v.request));
   }
+}
+
+/** A name, or attributes and literal subscripts of one: evaluating it again records nothing. */
+function sideEffectFree(n: SyntaxNode, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (n.type === 'identifier') return true;
+  if (n.type === 'attribute') return sideEffectFree(field(n, 'object')!, depth + 1);
+  if (n.type === 'subscript') {
+    const sub = field(n, 'subscript');
+    return (sub?.type === 'string' || sub?.type === 'integer') && sideEffectFree(field(n, 'value')!, depth + 1);
+  }
+  return false;
 }

@@ -1,11 +1,11 @@
 import { field, type SyntaxNode } from '../../parse/syntax';
 import type { FunctionSummary, LayerHop, TableCall } from '../facts';
 import { conditionBindsSubject, extractKeys } from '../tableCalls';
-import { EMPTY, join, MAX_NESTING, type CondTerm, type DbLevel, type InstanceAttr, type Value } from '../values';
+import { EMPTY, join, MAX_ATTR_DEPTH, MAX_NESTING, type CondTerm, type DbLevel, type InstanceAttr, type Value } from '../values';
 import { CallFlow } from './calls';
 import type { FunctionInfo } from '../module';
 import type { Args, Kwargs, State, SummaryRef } from './state';
-import { ATTR_PARAM_BASE, keptAttrs } from '../instances';
+import { ATTR_PARAM_BASE, keptAttrs, objectPart } from '../instances';
 
 /** Table calls one summary may carry, and hops of one chain: bounded however deep the layering. */
 const MAX_LAYER_CALLS = 32;
@@ -84,14 +84,14 @@ export abstract class LayerFlow extends CallFlow {
 
   /** An instance of a workspace class with the attributes its `__init__` binds from these arguments. */
   protected instanceOf(inst: Value, args: Args, kwargs: Kwargs): Value {
-    if (!inst.name || (!args.length && !kwargs.size)) return inst;
+    if (!inst.name) return inst;
     const template = this.ctx.initTemplate?.(inst.name, inst.module);
     if (!template?.attrs.length) return inst;
     const argAt = (i: number): Value | undefined => {
       const name = template.params[i];
       return (name !== undefined ? kwargs.get(name)?.value : undefined) ?? args[i - 1]?.value;
     };
-    const attrs = keptAttrs(template.attrs.map((a) => ({ name: a.name, value: substitute(a.value, argAt, new Map(), 0) })));
+    const attrs = keptAttrs(template.attrs.map((a) => ({ name: a.name, value: inModule(substitute(a.value, argAt, new Map(), 0), inst.module) })));
     return attrs ? { ...inst, attrs } : inst;
   }
 
@@ -140,7 +140,7 @@ export abstract class LayerFlow extends CallFlow {
     if (ret.request?.length) out = { ...out, request: [{ id: `request:${node.start}`, label: `\`${callee.label}()\``, node }] };
     if (ret.keyedBy) out.keyedBy = substitute(ret.keyedBy, argAt, ids, 1);
     // An instance made in another module (a factory returning a repository) is of that module's class.
-    if ((out.obj === 'instance' || out.obj === 'classRef') && !out.module && callee.path) out = { ...out, module: callee.path };
+    if (callee.path) out = inModule(out, callee.path);
     return out;
   }
 
@@ -222,9 +222,12 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
     for (const [i, lvl] of v.dbWhole) m.set(ids.get(i) ?? i, lvl);
     out.dbWhole = m;
   }
+  // Too deep to substitute: elements would keep the callee's parameter numbers.
+  if (depth >= MAX_NESTING) delete out.elems;
   if (depth < MAX_NESTING) {
     if (v.dict) out.dict = v.dict.map((e) => ({ ...e, value: substitute(e.value, argAt, ids, depth + 1) }));
     if (v.elem) out.elem = substitute(v.elem, argAt, ids, depth + 1);
+    if (v.elems) out.elems = v.elems.map((e) => substitute(e, argAt, ids, depth + 1));
     if (v.keyedBy) out.keyedBy = substitute(v.keyedBy, argAt, ids, depth + 1);
     if (v.key) out.key = substitute(v.key, argAt, ids, depth + 1);
     if (v.cond) out.cond = v.cond.map((t): CondTerm => ({ ...t, value: substitute(t.value, argAt, ids, depth + 1) }));
@@ -235,6 +238,7 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
   // give every entry the taint of one (`{"id": conn_id, "topic": body_field}` keyed by the body).
   const inEntries = new Set(out.dict ? v.dict!.flatMap((e) => e.value.params ?? []) : []);
   const dict = out.dict;
+  const object = out.obj ? objectPart(out) : undefined;
   for (const i of v.params ?? []) {
     if (inEntries.has(i)) continue;
     const a = argAt(i);
@@ -243,6 +247,8 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
     const bare = Object.keys(out).length === 0;
     out = bare ? a : join(out, a);
   }
+  // An object built from a parameter (`EntryBuilder(table_name)`) stays that object whatever the argument.
+  if (object && out.obj !== object.obj) out = { ...out, ...object };
   if (dict) {
     // What evalDict lifts from its entries: their taint, and the whole read results they hold.
     for (const e of dict) {
@@ -251,9 +257,20 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
       if (e.value.subject) lifted.subject = e.value.subject;
       if (e.value.dbWhole) lifted.dbWhole = e.value.dbWhole;
       if (e.value.dbFrom) lifted.dbFrom = e.value.dbFrom;
+      // Inside a summary, the caller's parameters the entries now hold (a factory called by a factory).
+      if (e.value.params) lifted.params = e.value.params;
       out = join(out, lifted);
     }
     out.dict = dict;
   }
+  return out;
+}
+
+/** A value from the module at `path`: its workspace objects without a module are that module's classes (attributes too). */
+export function inModule(v: Value, path: string | undefined, depth = 0): Value {
+  if (!path || !v.obj) return v;
+  let out = v;
+  if ((v.obj === 'instance' || v.obj === 'classRef') && !v.module) out = { ...out, module: path };
+  if (v.attrs?.length && depth < MAX_ATTR_DEPTH) out = { ...out, attrs: v.attrs.map((a) => ({ name: a.name, value: inModule(a.value, path, depth + 1) })) };
   return out;
 }

@@ -15,12 +15,19 @@ import { CLIENT_METHODS, G_SUBJECT, PYNAMO_CLASS_METHODS, PYNAMO_ITEM_METHODS, T
 export type Read =
   /** Request input; `payload` when it is the whole request body (mass assignment). */
   | { kind: 'request'; label: string; payload?: boolean }
-  /** The authenticated identity. */
-  | { kind: 'subject'; label: string }
+  /**
+   * The authenticated identity. `scope` says which code it authenticates: absent, the whole
+   * handler (`g.user` is set by a hook that already refused anonymous callers); `path`, the code
+   * the read dominates (`session["user_id"]` raises without a session); `checked`, only the code
+   * behind a check that leaves when it is missing (`session.get("user_id")` is `None` then).
+   */
+  | { kind: 'subject'; label: string; scope?: SubjectScope }
   /** A recognised object (a framework request, an SDK resource...). */
   | { kind: 'object'; obj: ObjKind }
   /** Nothing known. */
   | { kind: 'empty' };
+
+export type SubjectScope = 'path' | 'checked';
 
 /** Attributes of a framework object: `request.args`, `g.user`, `app.current_request`. */
 export interface AttributeModel {
@@ -32,7 +39,7 @@ export interface AttributeModel {
 }
 
 const req = (label: string, payload = false): Read => (payload ? { kind: 'request', label, payload } : { kind: 'request', label });
-const subj = (label: string): Read => ({ kind: 'subject', label });
+const subj = (label: string, scope?: SubjectScope): Read => (scope ? { kind: 'subject', label, scope } : { kind: 'subject', label });
 const obj = (o: ObjKind): Read => ({ kind: 'object', obj: o });
 
 function each(names: string[], read: (name: string) => Read): Record<string, Read> {
@@ -68,6 +75,8 @@ export interface IndexModel {
   keys: Readonly<Record<string, Read>>;
   /** Any key (also an unknown one). */
   any?: Read;
+  /** `obj.get(key)` / `obj.pop(key)` when it differs from a subscript (no KeyError). */
+  lookup?: Read;
 }
 
 export const INDEX_SOURCES: Readonly<Partial<Record<ObjKind, IndexModel>>> = {
@@ -84,7 +93,9 @@ export const INDEX_SOURCES: Readonly<Partial<Record<ObjKind, IndexModel>>> = {
   },
   lambdaRequestContext: { keys: each(['authorizer', 'identity'], () => subj('`event["requestContext"]["{key}"]`')) },
   chaliceContext: { keys: each(['authorizer', 'identity'], () => subj('`current_request.context["{key}"]`')) },
-  flaskSession: { keys: {}, any: subj('`session[{keyRepr}]`') },
+  // Flask's signed-cookie session: `"user_id" in session` tests it (guards.ts reads a membership
+  // test of a subject-yielding mapping as a presence check).
+  flaskSession: { keys: {}, any: subj('`session[{keyRepr}]`', 'path'), lookup: subj('`session.get({keyRepr})`', 'checked') },
 };
 
 /** Imported names that are framework objects or the subject themselves. */

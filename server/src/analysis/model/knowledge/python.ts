@@ -1,7 +1,7 @@
 // Python builtins and well-known methods as data: how a value flows through them.
 
 /** Conversions that keep their argument's taint (`str(x)`, `int(x)`, `Decimal(x)`). */
-export const CONVERSION_BUILTINS = new Set(['str', 'int', 'float', 'bool', 'dict', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'reversed', 'Decimal', 'escape', 'quote', 'unquote']);
+export const CONVERSION_BUILTINS = new Set(['next', 'str', 'int', 'float', 'bool', 'dict', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'reversed', 'Decimal', 'escape', 'quote', 'unquote']);
 /** Conversions that return their (first) argument's structure unchanged. */
 export const SEQUENCE_BUILTINS = new Set(['list', 'sorted', 'tuple']);
 /** Builtins whose result carries nothing of their arguments (except those handled: enumerate, zip, min, max). */
