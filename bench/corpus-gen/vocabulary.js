@@ -53,4 +53,4 @@ function ctxFor(rng, entity) {
 /** A template literal (leading newline, trailing blank) as lines. */
 const L = (s) => s.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
 
-module.exports = { ENTITIES, PLURAL, CAMEL, VERBS, NOUNS, fieldType, ctxFor, L };
+module.exports = { ENTITIES, CAMEL, VERBS, NOUNS, fieldType, ctxFor, L };

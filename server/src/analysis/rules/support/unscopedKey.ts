@@ -1,7 +1,7 @@
 import type { KeyPart, TableCall } from '../../model/facts';
 import type { Source } from '../../model/values';
 
-// DG101's question about one table call: which request input chooses its key, unchecked.
+// DG101's reading of one table call: which request sources choose its key, unchecked.
 
 /** Request sources of the key that no guard verified, when the key is not bound to the subject. */
 export function unscopedSources(call: TableCall): { part: KeyPart; sources: Source[] } | undefined {
