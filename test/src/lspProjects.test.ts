@@ -34,6 +34,7 @@ describe('layered fixture projects over LSP (server spawned over stdio)', functi
           client.close(uri);
         }
         assert.deepStrictEqual(problems, []);
+        if (name === 'xmod_ownership') await assertRemoteEvidence(client, root);
         assert.ok(client.alive);
       } finally {
         await client.stop();
@@ -41,3 +42,20 @@ describe('layered fixture projects over LSP (server spawned over stdio)', functi
     });
   }
 });
+
+/** DG101's message names the ownership evidence of another module, as the server's own index finds it. */
+async function assertRemoteEvidence(client: LspClient, root: string): Promise<void> {
+  const desk = projectFiles('xmod_ownership').find((f) => f.rel === 'helpdesk/desk.py')!;
+  const uri = fileUri(path.join(root, desk.rel));
+  client.open(uri, desk.text);
+  const deadline = Date.now() + SETTLE_MS;
+  let messages: string[] = [];
+  for (;;) {
+    messages = (await client.diagnostics(uri)).filter((d) => String(d.code) === 'DG101').map((d) => d.message);
+    if ((messages.length === 3 && messages.every((m) => /Items of `cases` are written with `owner = user\["sub"\]` at intake\.py:\d+\.$/.test(m))) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  client.close(uri);
+  assert.strictEqual(messages.length, 3, messages.join('\n'));
+  for (const m of messages) assert.match(m, /Items of `cases` are written with `owner = user\["sub"\]` at intake\.py:\d+\.$/);
+}

@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Node as TSNode } from 'web-tree-sitter';
 import { Analyzer, type PyDocument } from '../../server/out/analysis';
 import { createParser } from '../../server/out/analysis/parse/parser';
+import { keepBudgetKb } from '../../server/out/cli/pool';
 import type { SyntaxNode } from '../../server/out/analysis/parse/syntax';
 import { parseReport, runCli } from './helpers/cliTree';
 
@@ -71,5 +72,17 @@ describe('one parse per file', function () {
     assert.ok(JSON.parse(none).findings.length > 100);
     assert.strictEqual(await scan({ DYNAMO_GUARD_KEEP_KB: '100000' }, '1'), none);
     assert.strictEqual(await scan({ DYNAMO_GUARD_KEEP_KB: '100000' }, '2'), none);
+  });
+
+  it('the default keep budget is shared among the processes and shrinks with free memory; the variable overrides it', function () {
+    const GB = 1024 ** 3;
+    assert.strictEqual(keepBudgetKb({}, 1, 8 * GB), 512);
+    assert.strictEqual(keepBudgetKb({}, 2, 8 * GB), 256);
+    assert.strictEqual(keepBudgetKb({}, 8, 8 * GB), 64);
+    // 256 MB free: a sixteenth is 16 MB, ~190 KB of source as mirrors, split between two processes.
+    assert.strictEqual(keepBudgetKb({}, 2, 256 * 1024 ** 2), 96);
+    assert.strictEqual(keepBudgetKb({}, 1, 0), 0);
+    assert.strictEqual(keepBudgetKb({ DYNAMO_GUARD_KEEP_KB: '4096' }, 4, 0), 4096);
+    assert.strictEqual(keepBudgetKb({ DYNAMO_GUARD_KEEP_KB: 'lots' }, 1, 8 * GB), 512);
   });
 });

@@ -46,6 +46,31 @@ describe('layered fixture projects (test/fixtures/projects, whole project indexe
     });
   }
 
+  it('names ownership evidence found in another module (xmod_ownership: intake.py writes, desk.py reads)', () => {
+    const root = path.join(PROJECTS_DIR, 'xmod_ownership');
+    const files = projectFiles('xmod_ownership');
+    const index = new InMemoryWorkspaceIndex([root]);
+    for (const f of files) {
+      const doc = analyzer.createDocument(f.text);
+      try {
+        index.set(f.abs, summarizeDocument(doc, DEFAULT_SETTINGS, f.abs));
+      } finally {
+        doc.dispose();
+      }
+    }
+    const desk = files.find((f) => f.rel === 'helpdesk/desk.py')!;
+    const writeLine = files.find((f) => f.rel === 'helpdesk/intake.py')!.text.split('\n').findIndex((l) => l.includes('"owner": user["sub"]')) + 1;
+    const result = analyzer.analyzeText(desk.text, { path: desk.abs, workspace: index });
+    const bola = result.findings.filter((f) => f.rule === 'DG101');
+    assert.strictEqual(bola.length, 3, bola.map((f) => f.message).join('\n'));
+    for (const f of bola) assert.ok(f.message.endsWith(`Items of \`cases\` are written with \`owner = user["sub"]\` at intake.py:${writeLine}.`), f.message);
+    // Without the writing module nothing says the items are owned: the read is not reported (writes still are, without evidence).
+    const alone = analyzer.analyzeText(desk.text, { path: desk.abs, workspace: new InMemoryWorkspaceIndex([root]) });
+    const left = alone.findings.filter((f) => f.rule === 'DG101');
+    assert.deepStrictEqual(left.map((f) => f.message.split(' ')[0]).sort(), ['`delete_item`', '`update_item`']);
+    assert.ok(left.every((f) => !f.message.includes('Items of')));
+  });
+
   it('a layered finding leads call by call to the DynamoDB call (related information)', () => {
     const files = projectFiles('fastapi_layers');
     const root = path.join(PROJECTS_DIR, 'fastapi_layers');

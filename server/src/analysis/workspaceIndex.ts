@@ -2,6 +2,7 @@ import * as path from 'path';
 import { authFunctionShape } from './fixes/subject';
 import { computeFacts } from './model/engine';
 import type { FileFacts } from './model/facts';
+import { errorClassesOf, nonLiteralRaises } from './facts/errors';
 import { ownedEvidenceIn } from './facts/ownership';
 import { emptySummary, type ModuleSummary, type OwnedEvidence, type WorkspaceIndex } from './model/workspace';
 import type { PyDocument } from './parse/document';
@@ -13,7 +14,9 @@ import type { DynamoGuardSettings } from '../protocol';
 // language server fills it from the workspace scan and keeps it current as files change.
 
 // Files that cannot export anything the model cares about are summarised without parsing.
-const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(/;
+// `botocore`/`ClientError` and `raise X(str(e))`: modules that may wrap a driver's error text in
+// an application exception (DG204's curated errors are judged across the workspace).
+const INTERESTING = /boto3|aioboto3|pynamodb|dynamodb|botocore|ClientError|Depends|Security|jwt|HTTPException|abort\(|Forbidden|Unauthorized|\.Table\(|create_table|FastAPI|APIRouter|Flask|Blueprint|Chalice|def \w*(auth|user|token|identity|owner|require)\w*\(|raise [\w.]+\(\s*(str\(|repr\(|f["'])/;
 
 function fileExists(file: string): boolean {
   try {
@@ -56,6 +59,10 @@ export function summarizeModule(facts: FileFacts): ModuleSummary {
   // For cross-module facts (ownership evidence, callers of a layer), asked lazily.
   s.importedModules = [...new Set([...facts.module.imports.values()].map((i) => i.qualified))].slice(0, MAX_LISTED);
   s.tableNames = literalTableNames(facts).slice(0, MAX_LISTED);
+  const errorClasses = errorClassesOf(facts.text, facts.module);
+  if (Object.keys(errorClasses).length) s.errorClasses = errorClasses;
+  const raised = nonLiteralRaises(facts.text, facts.module);
+  if (raised.length) s.errorsRaisedWithText = raised;
   return s;
 }
 
@@ -166,9 +173,14 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
     return this.modules.size;
   }
 
+  summaries(): Iterable<ModuleSummary> {
+    return this.modules.values();
+  }
+
   private changed(): void {
     this.version++;
     this.authCache = undefined;
+    this.schemaMemo.clear();
     this.loaded.clear();
     this.exists.clear();
     this.full.clear();
@@ -184,8 +196,25 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
     return v;
   }
 
-  /** Candidate files for a dotted module name, relative imports resolved from the importer (also the CLI cache's import closure). */
-  candidates(importer: string | undefined, fromModule: string): string[] {
+  /**
+   * Candidate files for a dotted module name, relative imports resolved from the importer (also the
+   * CLI cache's import closure). Memoised per importer folder: every imported name asks again (path
+   * joins were 3 % of a scan). The returned array is shared: callers must not change it.
+   */
+  candidates(importer: string | undefined, fromModule: string): readonly string[] {
+    const dir = importer === undefined ? '' : path.dirname(path.resolve(importer));
+    const key = `${dir}\0${fromModule}`;
+    let out = this.candidateMemo.get(key);
+    if (!out) {
+      if (this.candidateMemo.size >= 4096) this.candidateMemo.clear();
+      this.candidateMemo.set(key, (out = this.computeCandidates(importer, fromModule)));
+    }
+    return out;
+  }
+
+  private readonly candidateMemo = new Map<string, readonly string[]>();
+
+  private computeCandidates(importer: string | undefined, fromModule: string): string[] {
     const out: string[] = [];
     const rel = /^(\.+)(.*)$/.exec(fromModule);
     const toPaths = (base: string, dotted: string) => {
@@ -222,9 +251,21 @@ export class InMemoryWorkspaceIndex implements WorkspaceIndex {
   }
 
   keySchema(tableName: string): string[] | undefined {
-    for (const s of this.modules.values()) if (s.keySchemas[tableName]) return s.keySchemas[tableName];
-    return undefined;
+    // Asked for every DynamoDB call: one pass over the modules per table name and index version.
+    if (this.schemaMemo.has(tableName)) return this.schemaMemo.get(tableName);
+    let found: string[] | undefined;
+    for (const s of this.modules.values()) {
+      if (s.keySchemas[tableName]) {
+        found = s.keySchemas[tableName];
+        break;
+      }
+    }
+    if (this.schemaMemo.size >= 4096) this.schemaMemo.clear();
+    this.schemaMemo.set(tableName, found);
+    return found;
   }
+
+  private readonly schemaMemo = new Map<string, string[] | undefined>();
 
   importersOf(file: string): string[] {
     const target = path.resolve(file);

@@ -14,8 +14,9 @@ let indexHash = '';
 /**
  * Mirrors from the summary pass kept for the analysis pass (the pool sends a file's analysis to
  * the process that summarised it), so a file is parsed and mirrored once. Bounded: a mirror costs
- * about 50 bytes of heap per character of source, so at most KEEP_CHARS characters are kept;
- * files past that are parsed again.
+ * about 85 bytes of heap per character of source, so at most KEEP_CHARS characters are kept
+ * (the pool sets the budget from --jobs and free memory: pool.ts keepBudgetKb); files past that
+ * are parsed again.
  */
 const kept = new Map<string, PyDocument>();
 let keptChars = 0;

@@ -129,6 +129,10 @@ export class WorkspaceIndexer implements WorkspaceIndex {
     return this.live.importersOf(file);
   }
 
+  summaries(): Iterable<ModuleSummary> {
+    return this.live.summaries();
+  }
+
   ownedTable(tableName: string): ReturnType<InMemoryWorkspaceIndex['ownedTable']> {
     if (this.loader && !this.live.hasFactsLoader) this.live.setFactsLoader(this.loader);
     return this.live.ownedTable(tableName);

@@ -1,5 +1,6 @@
 import type { FileFacts, FunctionFacts, TableCall } from '../model/facts';
 import { textOf } from '../model/module';
+import { modelClass } from './models';
 import { matchesAny } from '../model/names';
 import { rangeOf, type SyntaxNode } from '../parse/syntax';
 import type { RelatedLocation } from '../types';
@@ -59,14 +60,13 @@ export function ownedItems(facts: FileFacts, call: TableCall): Ownership | undef
   const schema = facts.keySchema(name);
   const inSchema = schema?.find((a) => isOwnerAttribute(facts, a));
   if (inSchema) return { message: `The key schema of \`${table}\` has the owner attribute \`${inSchema}\``, node: call.methodNode };
-  const model = call.pynamoModel ? facts.module.classes.get(call.pynamoModel) : undefined;
+  const model = modelClass(facts, call.pynamoModel);
   const field = model?.fields.find((f) => isOwnerAttribute(facts, f));
-  if (model && field) return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
-  // A model defined in another module (models.py imported by the routes).
-  const file = !model && call.pynamoModel ? call.receiverValue.module : undefined;
-  const foreign = file ? facts.workspace?.factsAt?.(file)?.module.classes.get(call.pynamoModel!) : undefined;
-  const foreignField = foreign?.fields.find((f) => isOwnerAttribute(facts, f));
-  if (foreignField) return { message: `The model \`${foreign!.name}\` of ${file!.split(/[\\/]/).pop()} has the owner attribute \`${foreignField}\``, node: call.methodNode, remote: true };
+  if (model && field) {
+    // A model of another module: its node lies in that file, so anchor on the call and say so in the message.
+    if (facts.module.classes.get(model.name) !== model) return { message: `The model \`${model.name}\` (imported) has the owner attribute \`${field}\``, node: call.methodNode, remote: true };
+    return { message: `The model \`${model.name}\` has the owner attribute \`${field}\``, node: model.node };
+  }
   const used = [...call.usedFields, ...projected(call)].find((a) => isOwnerAttribute(facts, a));
   if (used) return { message: `Items of \`${table}\` carry the owner attribute \`${used}\``, node: call.methodNode };
   const local = localEvidence(facts, call);

@@ -1,3 +1,4 @@
+import type { ErrorClassFacts } from '../facts/errors';
 import type { FileFacts } from './facts';
 
 // Cross-file knowledge. The analyzer asks this interface about names imported from other modules
@@ -30,6 +31,10 @@ export interface ModuleSummary {
    * subject-derived attribute, a key bound to the subject, an owner check): table name -> evidence.
    */
   ownedTables?: Record<string, OwnedEvidence>;
+  /** Exception classes the module defines (DG204's curated application errors, `facts/errors.ts`). */
+  errorClasses?: Record<string, ErrorClassFacts>;
+  /** Classes the module raises with computed text (`raise AppError(str(e))`): their messages are not curated. */
+  errorsRaisedWithText?: string[];
 }
 
 /** Why a table's items are owned, where it was seen (for messages: "written with `customer_id = user.sub` at orders.py:48"). */
@@ -64,6 +69,8 @@ export interface WorkspaceIndex {
   importersOf?(file: string): string[];
   /** Evidence, from any module of the workspace, that items of table `tableName` are owned. */
   ownedTable?(tableName: string): (OwnedEvidence & { file: string }) | undefined;
+  /** Every module summary of the workspace (facts gathered across all modules: curated errors). */
+  summaries?(): Iterable<ModuleSummary>;
 }
 
 export function emptySummary(): ModuleSummary {

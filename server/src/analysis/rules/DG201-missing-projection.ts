@@ -1,13 +1,12 @@
-import { isReservedWord } from '../expr/reservedWords';
-import { EditBuilder, mergeInsertions, pyString } from '../fixes/edits';
-import type { FileFacts, TableCall } from '../model/facts';
-import { textOf } from '../model/module';
-import { matchesAny } from '../model/names';
+import type { TableCall } from '../model/facts';
 import { dictGet } from '../model/values';
 import { rangeOf } from '../parse/syntax';
-import type { Fix, TextEdit } from '../types';
 import type { RuleModule } from './rule';
 import { isEventConsumer } from './support/harmfulWrite';
+import { projectionFix } from './support/projectionFix';
+
+// Other rules name attributes in expressions the same way.
+export { needsPlaceholder } from './support/projectionFix';
 
 const PROJECTED = ['ProjectionExpression', 'AttributesToGet', 'attributes_to_get', 'Select'];
 
@@ -18,65 +17,6 @@ function isProjected(call: TableCall): boolean {
   // batch_get_item puts the projection per table inside RequestItems.
   const ri = call.kwargs.get('RequestItems')?.value;
   return !!ri?.dict?.some((t) => dictGet(t.value, 'ProjectionExpression') || dictGet(t.value, 'AttributesToGet'));
-}
-
-/** `#name` placeholders for attribute names DynamoDB cannot take bare (reserved words, odd characters). */
-export function needsPlaceholder(attr: string): boolean {
-  return isReservedWord(attr) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(attr);
-}
-
-function placeholderFor(attr: string): string {
-  return '#' + attr.replace(/[^A-Za-z0-9_]/g, '_');
-}
-
-/** Attributes the file stores in items of the same table (`put_item(Item={...})`): what a reader of the item expects back. */
-function writtenAttributes(facts: FileFacts, call: TableCall): string[] {
-  const out: string[] = [];
-  const same = (c: TableCall) => (call.tableName ? c.tableName === call.tableName : textOf(facts.text, c.receiver) === textOf(facts.text, call.receiver));
-  for (const f of facts.functions) for (const c of f.calls) if (c.method === 'put_item' && same(c)) for (const e of c.kwargs.get('Item')?.value.dict ?? []) out.push(e.key);
-  return out;
-}
-
-function projectionFix(facts: FileFacts, call: TableCall): Fix | undefined {
-  const settings = facts.settings;
-  const fromConfig = settings.publicFields.length > 0;
-  const keyAttrs = call.keys.map((k) => k.attr).filter((a): a is string => !!a);
-  const candidates = fromConfig ? [...settings.publicFields] : [...keyAttrs, ...call.usedFields, ...writtenAttributes(facts, call)];
-  const fields = [...new Set(candidates)].filter((f) => !matchesAny(f, settings.sensitiveAttributes));
-  // A projection of the key alone would turn the endpoint into one that returns only ids.
-  if (!fields.some((f) => !keyAttrs.includes(f))) return undefined;
-  const b = new EditBuilder(facts);
-  const edits: Array<TextEdit | undefined> = [];
-  if (call.api === 'pynamo') {
-    edits.push(b.addKeywordArgument(call.node, 'attributes_to_get', `[${fields.map((f) => pyString(f, facts)).join(', ')}]`));
-  } else {
-    const names = new Map<string, string>();
-    const parts = fields.map((f) => {
-      if (!needsPlaceholder(f)) return f;
-      const ph = placeholderFor(f);
-      names.set(ph, f);
-      return ph;
-    });
-    edits.push(b.addKeywordArgument(call.node, 'ProjectionExpression', pyString(parts.join(', '), facts)));
-    if (names.size) {
-      const ean = call.kwargs.get('ExpressionAttributeNames');
-      const entries = [...names].filter(([ph]) => !(ean && dictGet(ean.value, ph)));
-      if (!ean) {
-        edits.push(b.addKeywordArgument(call.node, 'ExpressionAttributeNames', `{${entries.map(([ph, f]) => `${pyString(ph, facts)}: ${pyString(f, facts)}`).join(', ')}}`));
-      } else if (ean.node.type === 'dictionary') {
-        for (const [ph, f] of entries) edits.push(b.addDictEntry(ean.node, pyString(ph, facts), pyString(f, facts)));
-      } else {
-        edits.push({ range: rangeOf(ean.node), newText: `{**${textOf(facts.text, ean.node)}, ${entries.map(([ph, f]) => `${pyString(ph, facts)}: ${pyString(f, facts)}`).join(', ')}}` });
-      }
-    }
-  }
-  return {
-    title: `Add a projection: ${fields.join(', ')}`,
-    edits: mergeInsertions(edits),
-    isPreferred: true,
-    // Only the configured public fields are a deliberate choice; attributes guessed from use may drop data a client needs.
-    safe: fromConfig,
-  };
 }
 
 /**
@@ -101,7 +41,7 @@ const rule: RuleModule = {
     owasp: ['API3:2023 Broken Object Property Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags `get_item`, `query`, `scan`, `batch_get_item` (and PynamoDB `get/query/scan`) called without `ProjectionExpression`/`AttributesToGet`/`attributes_to_get` when the result reaches the handler\'s response whole: `return resp["Item"]`, `jsonify(items)`, `{"body": json.dumps(item)}`, a list of the items. A response narrowed on the way out does not count: FastAPI `response_model=` or an explicit model return annotation, a Pydantic model built from the item (`UserOut(**item)`), a dict of chosen fields (`{"name": item["name"]}`).\n\nNot reported: the caller\'s own items read back by the caller — a query of the caller\'s partition (`Key("pk").eq(f"user#{sub}")`) or an item keyed by the caller and an item id: every attribute there was stored by or for the caller (named sensitive attributes on them are still DG205\'s). The caller\'s own account record (a `get_item` keyed by the user id alone: profiles, users) is still reported: password hashes, MFA secrets and internal flags live there. Lambda functions consuming events (`event["Records"]`, `event["detail"]`): what they return goes back to the platform, not to a client.',
+      whatItDoes: 'Flags `get_item`, `query`, `scan`, `batch_get_item` (and PynamoDB `get/query/scan`) called without `ProjectionExpression`/`AttributesToGet`/`attributes_to_get` when the result reaches the handler\'s response whole: `return resp["Item"]`, `jsonify(items)`, `{"body": json.dumps(item)}`, a list of the items. A response narrowed on the way out does not count: FastAPI `response_model=` or an explicit model return annotation, a Pydantic model built from the item (`UserOut(**item)`), a dict of chosen fields (`{"name": item["name"]}`), a PynamoDB model formatted into a message (`"Unable to delete {}".format(asset)`, `f"pinned {note}"`: a model prints as its class and key, not its attributes; its `attribute_values` formatted into text still count).\n\nNot reported: the caller\'s own items read back by the caller — a query of the caller\'s partition (`Key("pk").eq(f"user#{sub}")`) or an item keyed by the caller and an item id: every attribute there was stored by or for the caller (named sensitive attributes on them are still DG205\'s). The caller\'s own account record (a `get_item` keyed by the user id alone: profiles, users) is still reported: password hashes, MFA secrets and internal flags live there. Lambda functions consuming events (`event["Records"]`, `event["detail"]`): what they return goes back to the platform, not to a client.',
       whyIsThisBad: 'DynamoDB returns every attribute of an item unless told otherwise. Password hashes, tokens, internal flags and other users\' PII stored on the item leave the API the day someone adds them to the table (OWASP API3: excessive data exposure).',
       example: '@app.get("/users/{user_id}")\ndef get_user(user_id: str, user=Depends(get_current_user)):\n    ...\n    return table.get_item(Key={"user_id": user_id})["Item"]',
       useInstead: 'resp = table.get_item(\n    Key={"user_id": user_id},\n    ProjectionExpression="user_id, display_name, #status",\n    ExpressionAttributeNames={"#status": "status"},\n)',

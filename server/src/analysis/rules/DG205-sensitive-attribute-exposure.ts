@@ -2,6 +2,7 @@ import { removeItem } from '../fixes/literals';
 import { rangeOf, type SyntaxNode } from '../parse/syntax';
 import { droppedInBody, isSensitive, projectionHits, readAttribute, responseEntries, sites } from './support/projections';
 import { publicByDesign } from '../facts/publicness';
+import { modelClass } from '../facts/models';
 import type { RuleModule } from './rule';
 
 const rule: RuleModule = {
@@ -14,7 +15,7 @@ const rule: RuleModule = {
     owasp: ['API3:2023 Broken Object Property Level Authorization'],
     fixable: true,
     docs: {
-      whatItDoes: 'Flags, in HTTP handlers, (1) a `ProjectionExpression` (also `#name` placeholders resolved through `ExpressionAttributeNames`), `AttributesToGet` or PynamoDB `attributes_to_get` that lists an attribute matching `sensitive-attributes` (default `password*`, `*hash*`, `*secret*`, `*token*`, `api_key`, `ssn`, `card*`, `cvv`, `mfa*`, `private*`; nested path segments count; names that describe a secret rather than hold it, ending in `_id`, `_at`, `_count`, `_enabled`, `_type`, `_last4`, `_expires`, are not) when the projected result reaches the response whole; and (2) a response dict that copies such an attribute out of a DynamoDB result (`{"password_hash": item["password_hash"]}`, also in nested dicts and comprehensions). The finding is on the attribute inside the projection string (on the whole argument when it is not a plain literal) or on the response key. Not reported: projections whose result only feeds a check (a login reading `password_hash` to verify it), attributes removed before returning (`item.pop("password_hash")`, `del item[...]`), FastAPI handlers with `response_model`/an explicit return model. Whole items returned without any projection are DG201\'s, except whole PynamoDB items (`dict(note)`, `note.attribute_values`, `note.to_simple_dict()`) whose model declares a sensitive attribute: that attribute is known to leave, reported on the read (`Note.get`).',
+      whatItDoes: 'Flags, in HTTP handlers, (1) a `ProjectionExpression` (also `#name` placeholders resolved through `ExpressionAttributeNames`), `AttributesToGet` or PynamoDB `attributes_to_get` that lists an attribute matching `sensitive-attributes` (default `password*`, `*hash*`, `*secret*`, `*token*`, `api_key`, `ssn`, `card*`, `cvv`, `mfa*`, `private*`; nested path segments count; names that describe a secret rather than hold it, ending in `_id`, `_at`, `_count`, `_enabled`, `_type`, `_last4`, `_expires`, are not) when the projected result reaches the response whole; and (2) a response dict that copies such an attribute out of a DynamoDB result (`{"password_hash": item["password_hash"]}`, also in nested dicts and comprehensions). The finding is on the attribute inside the projection string (on the whole argument when it is not a plain literal) or on the response key. Not reported: projections whose result only feeds a check (a login reading `password_hash` to verify it), attributes removed before returning (`item.pop("password_hash")`, `del item[...]`), FastAPI handlers with `response_model`/an explicit return model. Whole items returned without any projection are DG201\'s, except whole PynamoDB items (`dict(note)`, `note.attribute_values`, `note.to_simple_dict()`) whose model declares a sensitive attribute (the model may be defined in another module: `from models import Note`, relative imports and package re-exports are followed): that attribute is known to leave, reported on the read (`Note.get`).',
       whyIsThisBad: 'A projection is the list of what a request deliberately returns. Listing a password hash, token or card field there and returning the result hands it to every client (OWASP API3: excessive data exposure); hashes are then cracked offline and tokens replayed.',
       example: 'resp = users.get_item(\n    Key={"user_id": me},\n    ProjectionExpression="user_id, email, password_hash",\n)\nreturn resp["Item"]',
       useInstead: 'resp = users.get_item(\n    Key={"user_id": me},\n    ProjectionExpression="user_id, email",\n)\nreturn resp["Item"]',
@@ -55,7 +56,7 @@ const rule: RuleModule = {
         for (const id of r.value.dbWhole?.keys() ?? []) {
           const call = fnFacts.calls.find((c) => c.id === id);
           if (!call?.isRead || call.api !== 'pynamo' || call.kwargs.has('attributes_to_get') || seen.has(`model:${id}`)) continue;
-          const model = facts.module.classes.get(call.pynamoModel ?? '');
+          const model = modelClass(facts, call.pynamoModel);
           const attr = model?.fields.find((f) => isSensitive(facts, f) && !minted?.test(f) && !droppedInBody(facts, fnFacts, f));
           if (!model || !attr) continue;
           seen.add(`model:${id}`);

@@ -11,7 +11,7 @@ import { conditionBindsSubject, extractKeys, filterSelection } from '../tableCal
 import { constant, derived, EMPTY, join, joinAll, mergeEntries, MAX_SET, unionElems, type DbLevel, type Value } from '../values';
 import { enumClasses } from './declarations';
 import { ExpressionFlow } from './expressions';
-import { alternative, derivedOrSelf, elementOf, spreadCarry, type Args, type Kwargs, type State } from './state';
+import { alternative, derivedOrSelf, elementOf, formattedFrom, spreadCarry, type Args, type Kwargs, type State } from './state';
 
 /**
  * Calls: builtins, framework and SDK calls (from the knowledge tables), constructors, methods of
@@ -330,7 +330,7 @@ export abstract class CallFlow extends ExpressionFlow {
       return EMPTY;
     }
     if (method === 'join') return join(derived(recv), derivedOrSelf(args[0]?.value.elem ? join(args[0].value, args[0].value.elem) : allArgs));
-    if (method === 'format' || method === 'format_map') return join(derived(recv), derivedOrSelf(allArgs));
+    if (method === 'format' || method === 'format_map') return joinAll([derived(recv), derived(allArgs), ...[...args.map((a) => a.value), ...[...kwargs.values()].map((k) => k.value)].map(formattedFrom)]);
     if (STRING_METHODS.has(method)) return derived(join(recv, allArgs));
     if (MODEL_PARSE_METHODS.has(method)) {
       return { ...derived(allArgs), obj: 'pydanticInstance' };

@@ -7,7 +7,7 @@ import {
 import { enumClasses, modelFieldValidated } from './declarations';
 import { GuardFlow } from './guards';
 import {
-  alternative, derivedOrSelf, elementOf, forkState, keyTaint, MAX_DEPTH, spreadCarry, type State,
+  alternative, derivedOrSelf, elementOf, forkState, formattedFrom, keyTaint, MAX_DEPTH, spreadCarry, type State,
 } from './state';
 
 /**
@@ -94,7 +94,8 @@ export abstract class ExpressionFlow extends GuardFlow {
         const l = this.eval(field(node, 'left')!, state);
         const r = this.eval(field(node, 'right')!, state);
         if (l.cond || r.cond) return { cond: [...(l.cond ?? []), ...(r.cond ?? [])] };
-        return join(derivedOrSelf(l), derivedOrSelf(r));
+        const op = field(node, 'operator');
+        return join(derivedOrSelf(l), op && this.t(op) === '%' ? formattedFrom(r) : derivedOrSelf(r));
       }
       case 'boolean_operator': {
         // `a or b` evaluates to one of its operands.
@@ -171,7 +172,7 @@ export abstract class ExpressionFlow extends GuardFlow {
     let out: Value = {};
     for (const i of interps) {
       const e = i.children.find((c) => c.named && c.type !== 'format_specifier' && c.type !== 'type_conversion');
-      if (e) out = join(out, derivedOrSelf(this.eval(e, state)));
+      if (e) out = join(out, formattedFrom(this.eval(e, state)));
     }
     return out;
   }

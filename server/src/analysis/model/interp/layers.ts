@@ -261,7 +261,8 @@ export function substitute(v: Value, argAt: (i: number) => Value | undefined, id
       if (e.value.params) lifted.params = e.value.params;
       out = join(out, lifted);
     }
-    out.dict = dict;
+    // A copy: `join` may hand back one of its sides (an argument's value, or the frozen EMPTY).
+    out = { ...out, dict };
   }
   return out;
 }

@@ -124,6 +124,15 @@ export function derivedOrSelf(v: Value): Value {
   return d;
 }
 
+/**
+ * Text formatted from `v` (`f"{v}"`, `"{}".format(v)`, `"%s" % v`): a PynamoDB model (or a list
+ * of them) prints as its class and key, not its attributes, so the text is not the whole item.
+ */
+export function formattedFrom(v: Value): Value {
+  if (v.obj === 'pynamoItem' || v.elem?.obj === 'pynamoItem' || v.elem?.elem?.obj === 'pynamoItem') return derived(v);
+  return derivedOrSelf(v);
+}
+
 /** A dict key built from the payload's keys carries the payload (`{f":{k}": v for k, v in body.items()}`). */
 export function keyTaint(k: Value): Value {
   return derivedOrSelf(k);

@@ -2,6 +2,7 @@ import type { FileFacts, FunctionFacts } from '../../model/facts';
 import { textOf, type FunctionInfo } from '../../model/module';
 import type { Value } from '../../model/values';
 import { field, visit, type SyntaxNode } from '../../parse/syntax';
+import { curatedError } from '../../facts/errors';
 import { errorNames, findErrorText, qualifiedCallee } from './errorText';
 
 // DG204's search: where exception text leaves a function as a response (returns, raised HTTP
@@ -21,12 +22,12 @@ function carriesError(v: Value, depth = 0): boolean {
 }
 
 /** The exception parameter of a Flask `@app.errorhandler(E)` / FastAPI `@app.exception_handler(E)` function for non-HTTP errors. */
-function errorHandlerParam(text: string, fn: FunctionInfo): string | undefined {
+function errorHandlerParam(text: string, fn: FunctionInfo, curated: (type: string) => boolean): string | undefined {
   for (const dec of fn.decorators) {
     const callee = dec.type === 'call' ? field(dec, 'function') : undefined;
     if (callee?.type !== 'attribute' || !ERROR_HANDLER.test(textOf(text, field(callee, 'attribute')!))) continue;
     const arg = field(dec, 'arguments')?.children.find((c) => c.named);
-    if (!arg || HTTP_ERRORS.test(textOf(text, arg).split('.').pop()!)) return undefined;
+    if (!arg || HTTP_ERRORS.test(textOf(text, arg).split('.').pop()!) || curated(textOf(text, arg))) return undefined;
     const params = fn.params.filter((p) => p.kind === 'normal' && p.name !== 'self');
     return params[params.length - 1]?.name;
   }
@@ -62,9 +63,11 @@ function summarizedHelper(facts: FileFacts, expr: SyntaxNode): { name: string; d
 export function findDisclosures(facts: FileFacts, fnFacts: FunctionFacts, hasAbort: boolean, report: DisclosureReport): void {
   const { text, module } = facts;
   const fn = fnFacts.fn;
-  const errParam = errorHandlerParam(text, fn);
+  const curatedMemo = new Map<string, boolean>();
+  const curated = (type: string) => curatedMemo.get(type) ?? (curatedMemo.set(type, curatedError(facts, type)), curatedMemo.get(type)!);
+  const errParam = errorHandlerParam(text, fn, curated);
   let names: ReturnType<typeof errorNames> | undefined;
-  const anchorsIn = (expr: SyntaxNode) => findErrorText(text, module, expr, (names ??= errorNames(text, module, fn.body, errParam ? [errParam] : [])));
+  const anchorsIn = (expr: SyntaxNode) => findErrorText(text, module, expr, (names ??= errorNames(text, module, fn.body, errParam ? [errParam] : [], curated)), curated);
   const responds = !!fnFacts.handler || !!errParam;
   // The model loses error text nested in a dict joined with other arguments (`Response(body={...}, status_code=500)`):
   // inside an `except` block the syntax alone is trusted.

@@ -40,57 +40,22 @@ function exceptAlias(clause: SyntaxNode): { alias?: SyntaxNode; types?: SyntaxNo
 
 /** HTTP exceptions: their detail is the response the code chose to send. */
 const HTTP_ERROR = /^(\w+\.)*(HTTPException|ChaliceViewError|(BadRequest|Unauthorized|Forbidden|NotFound|Conflict|TooManyRequests|UnprocessableEntity)(Error)?)$/;
-const curatedMemo = new WeakMap<ModuleStructure, Set<string>>();
 
-function literalArgs(text: string, call: SyntaxNode): boolean {
-  const args = field(call, 'arguments')?.children.filter((c) => c.named) ?? [];
-  return args.every((a) => {
-    const v = a.type === 'keyword_argument' ? field(a, 'value')! : a;
-    return (v.type === 'string' && !v.children.some((c) => c.type === 'interpolation')) || v.type === 'integer' || /^[A-Z][A-Z0-9_]*$|^(status|HTTPStatus)\.\w+$/.test(textOf(text, v));
-  });
-}
+/** Application exception classes whose messages are curated (`facts/errors.ts`, workspace-wide). */
+export type CuratedTest = (type: string) => boolean;
 
-/**
- * Application exceptions whose messages are curated: classes of this module (with their
- * subclasses here) that the module only ever raises with literal messages
- * (`raise OrderNotFound("Order not found")`), plus HTTP exceptions.
- */
-function curated(text: string, structure: ModuleStructure): Set<string> {
-  let out = curatedMemo.get(structure);
-  if (out) return out;
-  out = new Set<string>();
-  const parent = new Map<string, string[]>();
-  for (const c of structure.classes.values()) parent.set(c.name, c.bases.map((b) => textOf(text, b)));
-  const isError = (name: string, depth = 0): boolean => depth < 8 && (parent.get(name) ?? []).some((b) => /(Exception|Error)$/.test(b) || isError(b, depth + 1));
-  const ancestors = (name: string): string[] => [name, ...(parent.get(name) ?? []).filter((b) => parent.has(b)).flatMap((b) => (b === name ? [] : ancestors(b)))].slice(0, 8);
-  const tainted = new Set<string>();
-  for (const unit of structure.units) {
-    visit(unit.node, (n) => {
-      if (n.type !== 'raise_statement') return true;
-      const raised = n.children.find((c) => c.named);
-      if (raised?.type !== 'call') return false;
-      const name = textOf(text, field(raised, 'function')!);
-      if (parent.has(name) && !literalArgs(text, raised)) for (const a of ancestors(name)) tainted.add(a);
-      return false;
-    });
-  }
-  for (const name of parent.keys()) if (isError(name) && !tainted.has(name)) out.add(name);
-  curatedMemo.set(structure, out);
-  return out;
-}
-
-function clientFacing(text: string, structure: ModuleStructure, type: string): boolean {
-  return CLIENT_FACING.test(type) || HTTP_ERROR.test(type) || curated(text, structure).has(type);
+function clientFacing(type: string, curated?: CuratedTest): boolean {
+  return CLIENT_FACING.test(type) || HTTP_ERROR.test(type) || !!curated?.(type);
 }
 
 /** `e` inside `except OrderNotFound as e:` (the innermost clause binding it): a curated message. */
-function caughtAsCurated(text: string, structure: ModuleStructure, ref: SyntaxNode): boolean {
+function caughtAsCurated(text: string, ref: SyntaxNode, curated?: CuratedTest): boolean {
   for (let p = ref.parent; p && p.type !== 'function_definition'; p = p.parent) {
     if (p.type !== 'except_clause') continue;
     const { alias, types } = exceptAlias(p);
     if (!alias || textOf(text, alias) !== textOf(text, ref)) continue;
     const typeNames = types ? (types.type === 'tuple' ? types.children.filter((c) => c.named) : [types]).map((t) => textOf(text, t)) : [];
-    return typeNames.length > 0 && typeNames.every((t) => clientFacing(text, structure, t));
+    return typeNames.length > 0 && typeNames.every((t) => clientFacing(t, curated));
   }
   return false;
 }
@@ -100,14 +65,14 @@ function caughtAsCurated(text: string, structure: ModuleStructure, ref: SyntaxNo
  * pydantic/marshmallow `*ValidationError`s, whose messages are written for API clients), the
  * given parameters (error handlers), and variables assigned from them (`msg = f"failed: {e}"`).
  */
-export function errorNames(text: string, structure: ModuleStructure, body: SyntaxNode, params: string[] = []): Map<string, ErrorKind> {
+export function errorNames(text: string, structure: ModuleStructure, body: SyntaxNode, params: string[] = [], curated?: CuratedTest): Map<string, ErrorKind> {
   const names = new Map<string, ErrorKind>(params.map((p) => [p, 'exc']));
   const assigns: SyntaxNode[] = [];
   walk(body, (n) => {
     if (n.type === 'except_clause') {
       const { alias, types } = exceptAlias(n);
       const typeNames = types ? (types.type === 'tuple' ? types.children.filter((c) => c.named) : [types]).map((t) => textOf(text, t)) : [];
-      if (alias && !(typeNames.length && typeNames.every((t) => clientFacing(text, structure, t)))) names.set(textOf(text, alias), 'exc');
+      if (alias && !(typeNames.length && typeNames.every((t) => clientFacing(t, curated)))) names.set(textOf(text, alias), 'exc');
     } else if (n.type === 'assignment' && field(n, 'left')?.type === 'identifier' && field(n, 'right')) assigns.push(n);
   });
   // Two passes reach `msg = str(e)` then `body = {"error": msg}`; deeper chains are rare.
@@ -117,7 +82,7 @@ export function errorNames(text: string, structure: ModuleStructure, body: Synta
       const right = field(a, 'right')!;
       if (names.has(name)) continue;
       if (right.type === 'identifier' && names.has(textOf(text, right))) names.set(name, names.get(textOf(text, right))!);
-      else if (findErrorText(text, structure, right, names).length) names.set(name, 'text');
+      else if (findErrorText(text, structure, right, names, curated).length) names.set(name, 'text');
     }
   }
   return names;
@@ -160,14 +125,14 @@ function climb(text: string, start: SyntaxNode, isText: boolean): SyntaxNode | u
 }
 
 /** The outermost error-text sub-expressions of `expr`, in source order, never nested in one another. */
-export function findErrorText(text: string, structure: ModuleStructure, expr: SyntaxNode, names: Map<string, ErrorKind>): SyntaxNode[] {
+export function findErrorText(text: string, structure: ModuleStructure, expr: SyntaxNode, names: Map<string, ErrorKind>, curated?: CuratedTest): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   walk(expr, (n) => {
     let hit: SyntaxNode | undefined;
     if (n.type === 'identifier' && names.has(textOf(text, n))) {
       // Not the attribute name in `x.e` nor a keyword name in `f(e=1)`.
       if (n.field === 'attribute' || n.field === 'name') return;
-      if (names.get(textOf(text, n)) === 'exc' && caughtAsCurated(text, structure, n)) return;
+      if (names.get(textOf(text, n)) === 'exc' && caughtAsCurated(text, n, curated)) return;
       hit = climb(text, n, names.get(textOf(text, n)) === 'text');
     } else if (n.type === 'call' && TRACEBACK.test(qualified(text, structure, field(n, 'function')!))) {
       hit = climb(text, n, true);
