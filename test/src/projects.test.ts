@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { Analyzer, InMemoryWorkspaceIndex, mayExport, summarizeDocument } from '../../server/out/analysis';
+import { Analyzer, InMemoryWorkspaceIndex, summarizeDocument } from '../../server/out/analysis';
 import { DEFAULT_SETTINGS } from '../../server/out/analysis/config/config';
 import { annotationProblems, PROJECTS_DIR, projectFiles, projectNames } from './helpers/projects';
 import * as path from 'path';
@@ -25,7 +25,6 @@ describe('layered fixture projects (test/fixtures/projects, whole project indexe
       const files = projectFiles(name);
       const index = new InMemoryWorkspaceIndex([root]);
       for (const f of files) {
-        if (!mayExport(f.text)) continue;
         const doc = analyzer.createDocument(f.text);
         try {
           index.set(f.abs, summarizeDocument(doc, DEFAULT_SETTINGS, f.abs));

@@ -6,7 +6,7 @@ export { decodeSource, checkText } from './source';
 export { parseSuppressions, withSuppression } from './suppressions';
 export { RULES, getRule } from './rules';
 export type { WorkspaceIndex, ModuleSummary } from './model/workspace';
-export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, type FactsLoader } from './workspaceIndex';
+export { InMemoryWorkspaceIndex, summarizeDocument, summarizeModule, mayExport, passThroughSummary, type FactsLoader } from './workspaceIndex';
 export { cannotMatter, importedModules, importedModuleNames } from './prescan';
 export { forgetFacts } from './model/engine';
 export * as notebook from './notebook';

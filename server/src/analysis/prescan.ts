@@ -33,6 +33,8 @@ const FROM_IMPORT = /^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]*(\([^)]{0,4000}\
 
 function isEmpty(s: ModuleSummary | undefined): boolean {
   if (!s) return true;
+  // A pass-through module's summary only lists its imports (the reverse walk to handlers).
+  if (s.passThrough) return true;
   return Object.values(s).every((v) => (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null ? Object.keys(v).length === 0 : !v));
 }
 

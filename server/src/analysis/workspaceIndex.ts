@@ -6,6 +6,7 @@ import { errorClassesOf, nonLiteralRaises } from './facts/errors';
 import { ownedEvidenceIn } from './facts/ownership';
 import { emptySummary, type ModuleSummary, type OwnedEvidence, type WorkspaceIndex } from './model/workspace';
 import type { PyDocument } from './parse/document';
+import { importedModuleNames } from './prescan';
 import type { DynamoGuardSettings } from '../protocol';
 
 // Cross-file knowledge for the analyzer: which names other modules export as tables, auth
@@ -76,8 +77,18 @@ function literalTableNames(facts: FileFacts): string[] {
   return [...out];
 }
 
+/**
+ * What a module that exports nothing the model cares about still tells the index: the modules it
+ * imports, for the reverse walk from a layer to its handlers (a pass-through service between a
+ * route and a repository). Read without parsing; undefined when it imports nothing.
+ */
+export function passThroughSummary(text: string): ModuleSummary | undefined {
+  const imported = [...new Set(importedModuleNames(text))].slice(0, MAX_LISTED);
+  return imported.length ? { ...emptySummary(), importedModules: imported, passThrough: true } : undefined;
+}
+
 export function summarizeDocument(doc: PyDocument, settings: DynamoGuardSettings, file: string): ModuleSummary {
-  if (!mayExport(doc.text)) return emptySummary();
+  if (!mayExport(doc.text)) return passThroughSummary(doc.text) ?? emptySummary();
   return summarizeModule(computeFacts(doc, settings, undefined, file, true));
 }
 

@@ -5,7 +5,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import type { DynamoGuardSettings } from '../protocol';
 import { cacheGet, cacheKey, cachePut, type CacheConfig } from './cache';
-import { cannotMatter, countLines, decodeSource, forgetFacts, importedModuleNames, mayExport, notebook, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
+import { cannotMatter, countLines, decodeSource, forgetFacts, importedModuleNames, mayExport, notebook, passThroughSummary, summarizeDocument, type Analyzer, type Finding, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
 
 export type FileOutcome =
   | {
@@ -185,7 +185,8 @@ export async function summarizeWithDeps(
   const source = await readSource(file, settings);
   if (!source.ok) return { summary: undefined };
   const deps = cache ? { digest: createHash('sha256').update(source.bytes).digest('hex'), imports: importedModuleNames(source.text) } : undefined;
-  if (!mayExport(source.text)) return { summary: undefined, deps };
+  // A pass-through module still names its imports (the reverse walk from a layer to its handlers).
+  if (!mayExport(source.text)) return { summary: passThroughSummary(source.text), deps };
   const key = cache ? cacheKey('summary', JSON.stringify(settings), file, source.bytes) : '';
   const hit = cache ? cacheGet<{ summary: ModuleSummary | null }>(cache, key) : undefined;
   if (hit) return { summary: hit.summary ?? undefined, deps };

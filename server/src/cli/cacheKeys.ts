@@ -12,7 +12,9 @@ import type { FileDeps } from './analyzeFile';
  * Summary fields read only through an import of that module (WorkspaceIndex.resolve), or handled
  * below (importers, table owners); any other field is workspace-wide and in every key.
  */
-const NOT_GLOBAL = new Set(['guardHelpers', 'tables', 'tableFactories', 'apps', 'importedModules', 'tableNames']);
+const NOT_GLOBAL = new Set(['guardHelpers', 'tables', 'tableFactories', 'apps', 'importedModules', 'tableNames', 'passThrough']);
+/** Importers of importers a layer's DG202 names (rules/support/reachingHandlers.ts walks as far). */
+const IMPORTER_DEPTH = 4;
 /** A closure larger than this falls back to the whole index (bounded work per file). */
 const MAX_CLOSURE = 2000;
 
@@ -26,7 +28,7 @@ export interface DepsInput {
 
 /**
  * A file's key covers, besides the workspace-wide part: the modules it imports, transitively;
- * the direct importers of those (a layer's findings name its callers: importersOf) with their own
+ * their importers, a few levels up (a layer's findings name its callers: importersOf) with their own
  * imports; and every module naming a table one of them names (owned-table evidence: ownedTable).
  */
 export function dependencyHashes(input: DepsInput, files: readonly string[]): Map<string, string> {
@@ -65,7 +67,13 @@ export function dependencyHashes(input: DepsInput, files: readonly string[]): Ma
     const queue: string[] = [];
     add(file);
     while (queue.length && closure.size <= MAX_CLOSURE) for (const c of imports.get(queue.pop()!) ?? []) add(c);
-    for (const f of [...closure]) for (const i of importers.get(f) ?? []) add(i);
+    // Handlers up the imports (route → service → repository) are named by the layer's findings.
+    let level = [...closure];
+    for (let d = 0; d < IMPORTER_DEPTH && level.length && closure.size <= MAX_CLOSURE; d++) {
+      const before = closure.size;
+      for (const f of level) for (const i of importers.get(f) ?? []) add(i);
+      level = [...closure].slice(before);
+    }
     while (queue.length && closure.size <= MAX_CLOSURE) for (const c of imports.get(queue.pop()!) ?? []) add(c);
     for (const f of [...closure]) for (const t of byFile.get(f)?.summary?.tableNames ?? []) for (const o of namingTable.get(t) ?? []) add(o);
     if (closure.size > MAX_CLOSURE) {

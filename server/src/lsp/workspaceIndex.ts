@@ -11,7 +11,7 @@
 
 import * as path from 'path';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
-import { checkText, InMemoryWorkspaceIndex, mayExport, summarizeDocument, type Analyzer, type FactsLoader, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
+import { checkText, InMemoryWorkspaceIndex, mayExport, passThroughSummary, summarizeDocument, type Analyzer, type FactsLoader, type ModuleSummary, type PyDocument, type WorkspaceIndex } from '../analysis';
 import type { DynamoGuardSettings } from '../protocol';
 import { describe } from './diagnostics';
 import type { DocumentStore } from './documents';
@@ -292,7 +292,9 @@ export class WorkspaceIndexer implements WorkspaceIndex {
   /** undefined: nothing to offer importers (or not analysable), so the file leaves the index. */
   private summarizeText(text: string, settings: DynamoGuardSettings, file: string): ModuleSummary | undefined {
     // The cheap test first: most modules cannot export anything the analysis cares about.
-    if (!settings.enable || checkText(text, settings.maxFileSizeKb) || !mayExport(text)) return undefined;
+    if (!settings.enable || checkText(text, settings.maxFileSizeKb)) return undefined;
+    // A pass-through module still names its imports (the reverse walk from a layer to its handlers).
+    if (!mayExport(text)) return passThroughSummary(text);
     let doc: PyDocument | undefined;
     try {
       doc = this.ctx.analyzer.createDocument(text);

@@ -355,6 +355,11 @@ export function* computeFactsSteps(
       }
       noteAll(known.deps);
       env = new Map(known.value);
+      // `self` is an instance of its class, so `self.fetch(uid)` applies that method's summary
+      // (a read-modify-write through a method of the same repository).
+      const first = fn.params[0]?.name;
+      const self = first && !env.has(first) ? selfValue(ctx, fn.className, fn, [], env) : undefined;
+      if (first && self?.obj === 'instance') env.set(first, self);
     }
     return guarded(fn.name, fn.outer.startRow + 1, undefined, (): FunctionFacts => {
       if (!handler) return flow.runFunction(env);

@@ -172,22 +172,28 @@ export function conditionBindsSubject(call: TableCall): boolean {
  * `ConditionExpression`): `owner_id = :uid`, `contains(members, :uid)`, `Attr("owner_id").eq(user.id)`.
  */
 export function subjectTerms(call: TableCall, kwarg: string): Array<{ attr: string; node: SyntaxNode }> {
+  return expressionTerms(call, kwarg, (v) => !!v.subject?.length);
+}
+
+/** Attributes compared (`=`, `contains`) in an expression argument with a value `pick` accepts, and that value. */
+export function expressionTerms(call: TableCall, kwarg: string, pick: (v: Value) => boolean): Array<{ attr: string; node: SyntaxNode; value: Value }> {
   const arg = call.kwargs.get(kwarg);
   if (!arg) return [];
   if (arg.value.cond?.length) {
-    return arg.value.cond.filter((c) => (c.op === 'eq' || c.op === 'contains') && c.value.subject?.length).map((c) => ({ attr: c.attr, node: c.node }));
+    return arg.value.cond.filter((c) => (c.op === 'eq' || c.op === 'contains') && pick(c.value)).map((c) => ({ attr: c.attr, node: c.node, value: c.value }));
   }
   const expr = arg.value.str;
   const eav = call.kwargs.get('ExpressionAttributeValues')?.value;
   const ean = call.kwargs.get('ExpressionAttributeNames')?.value;
   if (expr === undefined || !eav) return [];
-  const out: Array<{ attr: string; node: SyntaxNode }> = [];
+  const out: Array<{ attr: string; node: SyntaxNode; value: Value }> = [];
   const re = /(#?[A-Za-z_][\w.]*)\s*=\s*(:[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)\s*=\s*(#?[A-Za-z_][\w.]*)|contains\s*\(\s*(#?[A-Za-z_][\w.]*)\s*,\s*(:[A-Za-z0-9_]+)\s*\)/g;
   for (let m = re.exec(expr); m; m = re.exec(expr)) {
     const name = m[1] ?? m[4] ?? m[5]!;
     const entry = dictGet(eav, m[2] ?? m[3] ?? m[6]!);
-    if (!entry || !unwrapTyped(entry.value).subject?.length) continue;
-    out.push({ attr: name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name, node: entry.valueNode });
+    const value = entry ? unwrapTyped(entry.value) : undefined;
+    if (!entry || !value || !pick(value)) continue;
+    out.push({ attr: name.startsWith('#') ? (ean && dictGet(ean, name)?.value.str) ?? name : name, node: entry.valueNode, value });
   }
   return out;
 }

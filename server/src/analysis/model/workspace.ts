@@ -22,6 +22,8 @@ export interface ModuleSummary {
   keySchemas: Record<string, string[]>;
   /** Dotted modules this one imports (as written, relative ones included): who may call into whom. */
   importedModules?: string[];
+  /** Set on the summary of a module that exports nothing the model reads: it only lists `importedModules`. */
+  passThrough?: true;
   /** Table names the module uses literally (where to look for evidence about a table). */
   tableNames?: string[];
   /**
