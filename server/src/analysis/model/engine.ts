@@ -6,9 +6,9 @@ import { type SyntaxNode } from '../parse/syntax';
 import type { FileFacts, FunctionFacts, FunctionSummary } from './facts';
 import { FlowAnalyzer, type ModuleContext } from './flow';
 import { BudgetExceeded, type Budget, type InitTemplate, type SummaryRef } from './interp/state';
-import { foreignInit, foreignMethod, foreignName } from './layers';
+import { foreignInit, foreignMethod, foreignName, foreignSessionDecorator } from './layers';
 import { AUTH_CHECK_NAME } from './knowledge/frameworks';
-import { detectHandler, handlerEnv } from './handlers';
+import { detectHandler, handlerEnv, isSessionDecorator } from './handlers';
 import { scanModule, textOf, type FunctionInfo } from './module';
 import { matchesAny } from './names';
 import { type Value } from './values';
@@ -258,6 +258,7 @@ export function* computeFactsSteps(
       return t;
     },
     foreign: (qualified) => foreignName(workspace, path, qualified),
+    sessionDecorator: (qualified) => foreignSessionDecorator(workspace, path, qualified),
     foreignMethod: (file, className, method, attrs) => foreignMethod(workspace, file, className, method, attrs),
     importedGuard: (qualified) => {
       const dot = qualified.lastIndexOf('.');
@@ -399,6 +400,16 @@ export function* computeFactsSteps(
     describe: (name) => describeName(ctx, name),
     schemas,
     localAuthFunctions: structure.functions.filter((f) => !f.className && isAuthFunction(f.name) && !(workspace?.authFunctionNames().includes(f.name) && !authNames.has(f.name) && !matchesAny(f.name, settings.authFunctions))).map((f) => f.name),
+    sessionDecorator: (name) => {
+      const def = structure.topFunctions.get(name);
+      if (!def) return false;
+      try {
+        return isSessionDecorator(ctx, new FlowAnalyzer(ctx, def, 'plain'), def);
+      } catch (e) {
+        if (e instanceof BudgetExceeded) return false;
+        throw e;
+      }
+    },
     authFunctionNames: [...new Set([...authNames, ...structure.functions.filter((f) => !f.className && matchesAny(f.name, settings.authFunctions)).map((f) => f.name), ...(workspace?.authFunctionNames() ?? [])])],
   };
 }

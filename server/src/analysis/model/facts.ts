@@ -169,4 +169,6 @@ export interface FileFacts {
   schemas: Map<string, string[]>;
   /** Names of functions whose body authenticates (decodes a token, raises 401) or match auth patterns. */
   localAuthFunctions: string[];
+  /** Is top-level function `name` a decorator whose wrapper leaves when the session has no user? */
+  sessionDecorator(name: string): boolean;
 }

@@ -111,7 +111,17 @@ const MAX_DECORATOR_NODES = 4000;
  */
 function checksSession(ctx: ModuleContext, flow: FlowAnalyzer, name: string): boolean {
   const def = ctx.structure.topFunctions.get(name);
-  if (!def) return false;
+  if (!def) {
+    // Imported (`from app.auth import signed_in`, `import auth` + `@auth.signed_in`): the defining module says.
+    const head = name.split('.')[0]!;
+    const imp = ctx.structure.imports.get(head);
+    return !!imp && !!ctx.sessionDecorator?.(imp.qualified + name.slice(head.length));
+  }
+  return isSessionDecorator(ctx, flow, def);
+}
+
+/** Does the wrapper of decorator `def` (a function of the module `ctx` describes) leave when the session has no user? */
+export function isSessionDecorator(ctx: ModuleContext, flow: FlowAnalyzer, def: FunctionInfo): boolean {
   let known = sessionDecorators.get(def);
   if (known !== undefined) return known;
   known = false;

@@ -38,3 +38,15 @@ export function foreignMethod(
 export function foreignInit(workspace: WorkspaceIndex | undefined, file: string, className: string): InitTemplate | undefined {
   return workspace?.factsAt?.(file)?.initTemplate(className);
 }
+
+/** `app.auth.signed_in` → whether that module's `signed_in` is a decorator checking the session, following re-exports. */
+export function foreignSessionDecorator(workspace: WorkspaceIndex | undefined, importer: string | undefined, qualified: string, hops = 0): boolean {
+  const dot = qualified.lastIndexOf('.');
+  if (!workspace?.moduleFacts || dot <= 0) return false;
+  const mod = workspace.moduleFacts(importer, qualified.slice(0, dot));
+  if (!mod) return false;
+  const name = qualified.slice(dot + 1);
+  if (mod.facts.module.topFunctions.has(name)) return mod.facts.sessionDecorator(name);
+  const reexport = mod.facts.module.imports.get(name);
+  return !!reexport && hops < MAX_REEXPORT_HOPS && foreignSessionDecorator(workspace, mod.path, reexport.qualified, hops + 1);
+}

@@ -33,6 +33,8 @@ export interface ModuleContext {
   foreign?(qualified: string): Foreign | undefined;
   /** Summary of a method of a class defined in the workspace module at `path`. */
   foreignMethod?(path: string, className: string, method: string, attrs?: readonly InstanceAttr[]): SummaryRef | undefined;
+  /** Is `qualified` (`app.auth.signed_in`) a decorator of another workspace module that checks the session? */
+  sessionDecorator?(qualified: string): boolean;
 }
 
 /** What `__init__` binds on `self`, as values over its parameters (`self` is parameter 0). */
