@@ -16,7 +16,8 @@ import type { Fix, Range, RelatedLocation } from './types';
  * Rules whose findings inside a function come from that function's facts and the module context
  * alone, with what else they read of the whole file (compared before reusing findings). Rules not
  * listed read other functions or the whole text (callers, call sites, text-wide searches) and run
- * over the whole file every time. `ruleRuns.test.ts` checks on every fixture that running a
+ * over the whole file every time (DG202 since it reports scans reached from handlers in other
+ * functions). `ruleRuns.test.ts` checks on every fixture that running a
  * listed rule function by function reports what one run over the file does.
  */
 const FUNCTION_SCOPED: Readonly<Record<string, (facts: FileFacts) => string>> = {
@@ -24,10 +25,9 @@ const FUNCTION_SCOPED: Readonly<Record<string, (facts: FileFacts) => string>> = 
   DG104: () => '',
   DG105: () => '',
   DG106: () => '',
-  DG202: () => '',
   // Curated exception classes (facts/errors.ts) read every `raise` and class of the module; other
   // modules' part comes through the workspace version, which already keys the facts object.
-  DG204: (facts) => `${facts.text.includes('abort(') ? 1 : 0}:${JSON.stringify(errorClassesOf(facts.text, facts.module))}:${[...nonLiteralRaises(facts.text, facts.module)].sort().join(',')}`,
+  DG204: (facts) => `${facts.text.includes('abort(') ? 1 : 0}:${JSON.stringify(errorClassesOf(facts.text, facts.module))}:${raisedNames(facts)}`,
   DG205: () => '',
   DG302: () => '',
   DG303: () => '',
@@ -38,6 +38,28 @@ const FUNCTION_SCOPED: Readonly<Record<string, (facts: FileFacts) => string>> = 
   DG406: () => '',
   DG407: () => '',
 };
+
+/**
+ * The classes raised with computed text anywhere in the module, read per top-level statement:
+ * walking every statement of the file on each keystroke cost more than the rules it keys. A
+ * statement's raises depend on its text alone; the union may hold more names than the cap of
+ * `nonLiteralRaises` over the file, which only makes the key finer.
+ */
+function raisedNames(facts: FileFacts): string {
+  const names = new Set<string>();
+  const current = new Map<string, string[]>();
+  for (const unit of facts.module.units) {
+    let got = current.get(unit.text) ?? lastRaises.get(unit.text);
+    if (!got) got = nonLiteralRaises(facts.text, { ...facts.module, units: [unit] });
+    current.set(unit.text, got);
+    for (const n of got) names.add(n);
+  }
+  // Only the previous run's statements are kept: their texts can pin an older copy of the document.
+  lastRaises = current;
+  return [...names].sort().join(',');
+}
+
+let lastRaises = new Map<string, string[]>();
 
 export function isFunctionScoped(code: string): boolean {
   return code in FUNCTION_SCOPED;
