@@ -24,7 +24,6 @@ const FUNCTION_SCOPED: Readonly<Record<string, (facts: FileFacts) => string>> = 
   DG104: () => '',
   DG105: () => '',
   DG106: () => '',
-  DG202: () => '',
   // Curated exception classes (facts/errors.ts) read every `raise` and class of the module; other
   // modules' part comes through the workspace version, which already keys the facts object.
   DG204: (facts) => `${facts.text.includes('abort(') ? 1 : 0}:${JSON.stringify(errorClassesOf(facts.text, facts.module))}:${[...nonLiteralRaises(facts.text, facts.module)].sort().join(',')}`,
