@@ -74,6 +74,19 @@ describe('one parse per file', function () {
     assert.strictEqual(await scan({ DYNAMO_GUARD_KEEP_KB: '100000' }, '2'), none);
   });
 
+  it('a scan in the CLI\'s own process reports the same as one on worker processes (json and text)', async function () {
+    const fixtures = path.join(__dirname, '..', 'fixtures', 'rules');
+    const scan = async (inProcess: string, format: string) => {
+      const r = await runCli(['scan', '.', '--format', format, '--no-cache', '--exit-zero'], fixtures, { DYNAMO_GUARD_IN_PROCESS: inProcess });
+      return format === 'json' ? JSON.stringify({ ...(parseReport(r) as unknown as Record<string, unknown>), durationMs: 0 }) : r.stdout.replace(/\d+ ms\n$/, 'ms\n');
+    };
+    for (const format of ['json', 'text']) {
+      const workers = await scan('0', format);
+      assert.ok(workers.length > 10000, format);
+      assert.strictEqual(await scan('1', format), workers, format);
+    }
+  });
+
   it('the default keep budget is shared among the processes and shrinks with free memory; the variable overrides it', function () {
     const GB = 1024 ** 3;
     assert.strictEqual(keepBudgetKb({}, 1, 8 * GB), 512);

@@ -18,6 +18,7 @@ import { prepareCacheDir } from './cache';
 import { dependencyHashes } from './cacheKeys';
 import { applyFixOptions } from './fix';
 import { toGithub } from './github';
+import { runsInProcess, InProcessPool } from './inProcess';
 import { AnalysisPool, budgetsFrom, type PoolTask } from './pool';
 import { projectRoot } from './project';
 import { NO_PROGRESS, createProgress, shouldShowProgress, type Progress } from './progress';
@@ -99,9 +100,10 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const indexTasks = await projectTasks(root, tasks, resolver);
   const jobs = args.jobs ?? defaultJobs(Math.max(tasks.length, indexTasks.length));
   const cacheDir = args.noCache ? undefined : prepareCacheDir(path.resolve(io.cwd, args.cacheDir ?? path.join(root, '.dynamo-guard-cache')))?.dir;
-  // Analysis always runs in child processes, even for --jobs 1: one that dies (a V8 fatal error,
-  // the memory or time budget) costs only the file it was analysing (see pool.ts).
-  const pool = new AnalysisPool(jobs, budgetsFrom(io.env), cacheDir);
+  // Above a small size analysis runs in child processes, even for --jobs 1: one that dies (a V8
+  // fatal error, the memory or time budget) costs only the file it was analysing (see pool.ts).
+  // A small scan stays here: a worker would load the analyzer again for little work (inProcess.ts).
+  const pool: Passes = runsInProcess(indexTasks.map((t) => t.file), io.env) ? new InProcessPool(cacheDir) : new AnalysisPool(jobs, budgetsFrom(io.env), cacheDir);
   let outcomes: FileOutcome[];
   let indexData: Array<[string, ModuleSummary]>;
   try {
@@ -179,9 +181,12 @@ async function projectTasks(root: string, scanned: readonly PoolTask[], resolver
   return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/** What runs the two passes: worker processes (pool.ts) or this process (inProcess.ts). */
+type Passes = Pick<AnalysisPool, 'summarize' | 'analyze' | 'setIndex' | 'close'>;
+
 /** The two passes: summaries for the cross-file index, then analysis with it. */
 async function analyzeAll(
-  pool: AnalysisPool,
+  pool: Passes,
   indexTasks: readonly PoolTask[],
   tasks: readonly PoolTask[],
   roots: string[],
