@@ -1,7 +1,7 @@
-// Small scans run in the CLI's own process: a worker would load the analyzer and the parser a
+// Small scans may run in the CLI's own process: a worker would load the analyzer and the parser a
 // second time (0.3–0.4 s of CPU) to analyse a few files. Same passes and results as the pool
-// (pool.ts); what is given up is the isolation of a process per file, which only matters for
-// work large enough to hit a V8 fatal error, so it is kept for everything above the threshold.
+// (pool.ts). It is opt-in: what is given up is the isolation of a process per file, the CLI's
+// promise that a V8 fatal error or a hang in one file costs that file only (survival.test.ts).
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,12 +14,13 @@ export const IN_PROCESS_MAX_BYTES = 256 * 1024;
 
 /**
  * Whether a scan of `files` runs in this process: DYNAMO_GUARD_IN_PROCESS=1/0 forces it either way;
- * otherwise when the files total at most IN_PROCESS_MAX_BYTES. The survival test hooks (worker.ts)
- * need a process to kill, so they force workers.
+ * `=auto` when the files total at most IN_PROCESS_MAX_BYTES; unset, never. The survival test hooks
+ * (worker.ts) need a process to kill, so they force workers.
  */
 export function runsInProcess(files: readonly string[], env: NodeJS.ProcessEnv): boolean {
   const forced = env['DYNAMO_GUARD_IN_PROCESS'];
   if (forced === '1' || forced === '0') return forced === '1';
+  if (forced !== 'auto') return false;
   if (env['DYNAMO_GUARD_TEST_FATAL'] || env['DYNAMO_GUARD_TEST_HANG']) return false;
   let total = 0;
   for (const file of files) {
