@@ -9,7 +9,7 @@ import * as path from 'path';
 const repo = path.join(__dirname, '..', '..');
 const KB = 1024;
 /** Rules over 8 KB that are being split in parallel work; remove an entry once its file is under. */
-const RULES_BEING_SPLIT = new Set(['DG101-unscoped-key.ts', 'DG102-unauthenticated-access.ts']);
+const RULES_BEING_SPLIT = new Set<string>([]);
 
 function sources(dir: string, ext: RegExp): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -1,15 +1,9 @@
-import { guardFix, ownerConditionFix } from '../fixes/ownerBinding';
-import { ownerCheckFix } from '../fixes/ownerCheck';
-import { bearerCapability } from '../facts/capability';
-import { ownedItems, ownershipRelated } from '../facts/ownership';
-import { contributionOnly } from '../facts/contribution';
-import { callerScopedCredentials, serviceCaller } from '../facts/principal';
+import { serviceCaller } from '../facts/principal';
 import { adminOnly, publicByDesign } from '../facts/publicness';
-import { rangeOf } from '../parse/syntax';
-import type { Fix, RelatedLocation } from '../types';
 import type { RuleModule } from './rule';
 import { reportOwnerFilter } from './support/ownerFilter';
 import { unscopedSources } from './support/unscopedKey';
+import { reportUnscoped } from './support/unscopedReport';
 
 const rule: RuleModule = {
   meta: {
@@ -48,30 +42,7 @@ const rule: RuleModule = {
       for (const call of fnFacts.calls) {
         const hit = unscopedSources(call);
         if (!hit) reportOwnerFilter(context, fnFacts, call);
-        if (!hit) continue;
-        if (bearerCapability(facts, hit.sources)) continue;
-        // Counting a vote or appending the caller's own comment to a shared item is the feature;
-        // a table reached with the caller's own scoped credentials refuses other tenants' keys.
-        if (contributionOnly(facts, call) || callerScopedCredentials(facts, call)) continue;
-        // A read needs evidence that the items belong to someone; a write stays BOLA unless admin-only.
-        const owned = ownedItems(facts, call);
-        if (call.isWrite ? admin : !owned) continue;
-        const related: RelatedLocation[] = hit.sources.map((s) => ({ range: rangeOf(s.node), message: `Request input enters here: ${s.label}` }));
-        if (owned) related.push(ownershipRelated(owned));
-        for (const p of fnFacts.handler!.subjectParams) related.push({ range: rangeOf(p.node), message: `The handler's subject \`${p.name}\` is available but not compared with the key` });
-        const fixes = () => [ownerCheckFix(facts, fnFacts, call, hit.part), guardFix(facts, fnFacts, call, hit.part, hit.sources), ownerConditionFix(facts, fnFacts, call, hit.part)].filter((f): f is Fix => !!f);
-        context.report({
-          messageId: 'unscoped',
-          data: {
-            method: call.method,
-            source: hit.sources[0]!.label,
-            verb: call.isWrite ? (call.method === 'delete_item' || call.method === 'delete' ? 'delete' : 'overwrite') : 'read',
-            evidence: owned?.remote ? ` ${owned.message}.` : '',
-          },
-          node: call.methodNode,
-          related,
-          fixes,
-        });
+        else reportUnscoped(context, fnFacts, call, hit, admin);
       }
     }
   },
